@@ -1,17 +1,20 @@
 import "azure-devops-ui/Core/override.css";
+import "./hub.css";
 import * as SDK from "azure-devops-extension-sdk";
 import * as React from "react";
 import * as ReactDOM from "react-dom";
-import { Header } from "azure-devops-ui/Header";
-import { Page } from "azure-devops-ui/Page";
+import { SurfaceBackground, SurfaceContext } from "azure-devops-ui/Surface";
+import { Hub } from "./Hub";
+import { createHooksService } from "./services/hostContext";
 
 async function main(): Promise<void> {
-  await SDK.init({ loaded: false });
+  await SDK.init({ loaded: false, applyTheme: true });
   await SDK.ready();
+  const service = await createHooksService();
   ReactDOM.render(
-    <Page className="flex-grow">
-      <Header title="Hook Relay" />
-    </Page>,
+    <SurfaceContext.Provider value={{ background: SurfaceBackground.neutral }}>
+      <Hub service={service} />
+    </SurfaceContext.Provider>,
     document.getElementById("root"),
   );
   await SDK.notifyLoadSucceeded();

@@ -43,7 +43,7 @@ export function spreadOutcome(
     outcomes[position] = {
       duplicate: !isNew,
       receiptCount: row.receiptCount,
-      rowId: isNew ? row.rowId : undefined,
+      rowId: row.rowId,
     };
   });
 }

@@ -19,8 +19,8 @@ export interface DeliveryOutcome {
   /** True when the (channel, event id) pair was already stored, by an earlier batch or earlier in this one. */
   duplicate: boolean;
   receiptCount: number;
-  /** Store row id, set when this delivery created the row. */
-  rowId?: string;
+  /** Store row id of the (channel, event id) pair. */
+  rowId: string;
 }
 
 /** What the read API lists; the body and headers only come with a single event. */

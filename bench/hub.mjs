@@ -1,0 +1,92 @@
+/**
+ * Hub bundle budget: the size of dist/hub/hub.js (raw and gzip), and the hub's load-to-interactive
+ * time in the local stand-in with 1,000 subscriptions: from navigation to the first subscription
+ * row being visible inside the hub's iframe, in headless Chromium. Median of RUNS fresh pages.
+ * Needs `npm run build` first (dist/hub and build/src/devhost).
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { chromium } from "@playwright/test";
+import { projectRoot } from "./lib/paths.mjs";
+import { describeMachine, machine, table, writeSection } from "./lib/report.mjs";
+
+const SUBSCRIPTIONS = Number(process.env.BENCH_SUBSCRIPTIONS ?? 1000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const bundle = join(projectRoot, "dist", "hub", "hub.js");
+const devhostMain = join(projectRoot, "build", "src", "devhost", "main.js");
+/** A data row of the subscriptions table (azure-devops-ui Table), not its header. */
+const FIRST_ROW = "tr.bolt-table-row:not(.bolt-table-header-row) >> nth=0";
+
+function bundleSize() {
+  const raw = readFileSync(bundle);
+  return { rawKiB: raw.length / 1024, gzipKiB: gzipSync(raw).length / 1024 };
+}
+
+async function startDevhost(workDir) {
+  const readyFile = join(workDir, "ready.json");
+  const child = spawn(process.execPath, [devhostMain, "--port", "0", "--subscriptions", String(SUBSCRIPTIONS), "--ready-file", readyFile], {
+    cwd: workDir,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const deadline = Date.now() + 30_000;
+  while (!existsSync(readyFile)) {
+    if (child.exitCode !== null) throw new Error(`devhost exited with ${child.exitCode}`);
+    if (Date.now() > deadline) throw new Error("devhost did not write its ready file within 30 s");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  return { url: JSON.parse(readFileSync(readyFile, "utf8")).url, child };
+}
+
+async function timeToFirstRow(browser, url) {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  try {
+    const started = Date.now();
+    await page.goto(url);
+    await page.frameLocator("#ext").locator(FIRST_ROW).waitFor({ state: "visible", timeout: 60_000 });
+    return Date.now() - started;
+  } finally {
+    await page.close();
+  }
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function main() {
+  const where = machine();
+  const size = bundleSize();
+  console.log(`hub.js: ${size.rawKiB.toFixed(1)} KiB raw, ${size.gzipKiB.toFixed(1)} KiB gzip`);
+  const workDir = mkdtempSync(join(tmpdir(), "hookrelay-bench-hub-"));
+  const devhost = await startDevhost(workDir);
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+  const times = [];
+  try {
+    for (let run = 0; run < RUNS; run++) {
+      times.push(await timeToFirstRow(browser, devhost.url));
+      console.log(`run ${run + 1}: ${times.at(-1)} ms to the first row`);
+    }
+  } finally {
+    await browser.close();
+    devhost.child.kill("SIGTERM");
+    rmSync(workDir, { recursive: true, force: true });
+  }
+  const rows = [
+    ["dist/hub/hub.js raw", `${size.rawKiB.toFixed(1)} KiB`],
+    ["dist/hub/hub.js gzip (zlib default level)", `${size.gzipKiB.toFixed(1)} KiB`],
+    [`load to first row, ${SUBSCRIPTIONS} subscriptions (median of ${RUNS})`, `${median(times)} ms`],
+    ["load to first row, all runs", times.map((t) => `${t} ms`).join(", ")],
+  ];
+  writeSection(
+    "hub",
+    `## Hub bundle budget (node bench/hub.mjs)\n\n${describeMachine(where)}.\n\n` +
+      `Headless Chromium (/usr/bin/chromium) opens the stand-in's Project settings page (src/devhost, seeded with ` +
+      `${SUBSCRIPTIONS} extra subscriptions); the time runs from navigation until the first subscription row is visible ` +
+      `inside the hub's iframe.\n\n${table(["measure", "value"], rows)}`,
+  );
+  console.log(`load-to-first-row: ${median(times)} ms (median of ${RUNS})`);
+}
+
+await main();

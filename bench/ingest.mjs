@@ -1,0 +1,155 @@
+/**
+ * Ingest benchmark: the same load, in the same run, against
+ *   (a) a bare node:http server that reads the body and answers 200 (the limit of this machine),
+ *   (b) a minimal Express receiver (express.json + fs.appendFile),
+ *   (c) Hook Relay on SQLite, (d) Hook Relay on PostgreSQL.
+ * Every target gets a fresh process and store per run, so each peak-memory figure is that run's.
+ * After each Hook Relay run the endpoint is SIGKILLed and its database read: every id that got
+ * a 2xx must be there exactly once. The last line printed is `ingest-ratio: <sqlite / bare>`.
+ *
+ * BENCH_SECONDS (default 6) bounds each measured run; BENCH_SKIP_POSTGRES=1 leaves (d) out.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { INGEST_TOKEN, startHookRelay } from "./lib/hookrelay.mjs";
+import { runLoad } from "./lib/load.mjs";
+import { payloadMix } from "./lib/payloads.mjs";
+import { projectRoot } from "./lib/paths.mjs";
+import { startPostgres } from "./lib/postgres.mjs";
+import { startServer } from "./lib/process.mjs";
+import { describeMachine, machine, table, writeSection } from "./lib/report.mjs";
+import { checkExactlyOnce, storedCounts } from "./lib/stored.mjs";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
+const WARMUP_SECONDS = 1;
+const RATIO_SIZE = 4096;
+const RATIO_CONNECTIONS = 64;
+/** 4 KB at three concurrency levels, then the other sizes at 64 connections. */
+const PLAN = [
+  { size: 4096, connections: 1 },
+  { size: 4096, connections: 16 },
+  { size: 4096, connections: 64 },
+  { size: 2048, connections: 64 },
+  { size: 65536, connections: 64 },
+  { size: 512000, connections: 64 },
+];
+
+const bench = join(projectRoot, "bench");
+
+function targets(postgres) {
+  const list = [
+    {
+      name: "bare node:http",
+      durability: "none (body discarded)",
+      start: (workDir) => startServer({ script: join(bench, "servers", "bare.mjs"), workDir }),
+    },
+    {
+      name: "express + appendFile",
+      durability: "OS page cache (appendFile, no fsync)",
+      start: (workDir) =>
+        startServer({
+          script: join(bench, "servers", "express.mjs"),
+          workDir,
+          readyStatus: 404,
+          env: { EVENTS_FILE: join(workDir, "events.jsonl") },
+        }),
+    },
+    {
+      name: "Hook Relay SQLite",
+      durability: "WAL, synchronous=FULL: fsync per group commit before any 2xx",
+      db: (workDir) => `sqlite:${join(workDir, "hookrelay.db")}`,
+    },
+  ];
+  if (postgres) {
+    list.push({
+      name: "Hook Relay PostgreSQL",
+      durability: `${postgres.durability}: WAL flushed at each group commit before any 2xx`,
+      db: () => postgres.url,
+      resetPostgres: true,
+    });
+  }
+  return list;
+}
+
+async function measure(target, step, postgres) {
+  const workDir = mkdtempSync(join(tmpdir(), "hookrelay-bench-"));
+  try {
+    if (target.resetPostgres) await postgres.reset();
+    const db = target.db?.(workDir);
+    const server = db ? await startHookRelay({ db, workDir }) : await target.start(workDir);
+    const url = `${server.url}/hooks`;
+    const mix = payloadMix(step.size);
+    const bytes = Math.round(mix.templates.reduce((sum, t) => sum + t.bytes, 0) / mix.templates.length);
+    const load = { url, token: INGEST_TOKEN, connections: step.connections, mix };
+    const warmup = await runLoad({ ...load, seconds: WARMUP_SECONDS });
+    const result = await runLoad({ ...load, seconds: SECONDS });
+    const peakRssMiB = (server.peakRssKb() ?? 0) / 1024;
+    let durable = "n/a";
+    if (db) {
+      await server.stop("SIGKILL");
+      const { missing, duplicated } = checkExactlyOnce([...warmup.acknowledged, ...result.acknowledged], await storedCounts(db));
+      durable = missing.length === 0 && duplicated.length === 0 ? "yes" : `NO: ${missing.length} missing, ${duplicated.length} twice`;
+    } else {
+      await server.stop();
+    }
+    return { ...result, bytes, peakRssMiB, durable };
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+const fmt = (n, digits = 0) => n.toFixed(digits);
+
+async function main() {
+  const where = machine();
+  console.log(`Hook Relay ingest benchmark — ${describeMachine(where)}`);
+  console.log(`${SECONDS} s per run after ${WARMUP_SECONDS} s warm-up, loopback, autocannon in this process\n`);
+  const postgres = process.env.BENCH_SKIP_POSTGRES === "1" ? undefined : await startPostgres();
+  const rows = [];
+  let ratio;
+  try {
+    const list = targets(postgres);
+    for (const step of PLAN) {
+      const bare = { rps: 0 };
+      for (const target of list) {
+        const r = await measure(target, step, postgres);
+        if (target === list[0]) bare.rps = r.rps;
+        const vsBare = bare.rps > 0 ? r.rps / bare.rps : 0;
+        if (target.name === "Hook Relay SQLite" && step.size === RATIO_SIZE && step.connections === RATIO_CONNECTIONS) ratio = vsBare;
+        const row = [
+          target.name,
+          `${fmt(r.bytes / 1024, 1)} KB`,
+          String(step.connections),
+          fmt(r.rps),
+          fmt(vsBare, 2),
+          String(r.p50),
+          String(r.p99),
+          fmt(r.peakRssMiB),
+          String(r.non2xx + r.errors + r.timeouts),
+          r.durable,
+        ];
+        rows.push(row);
+        console.log(row.join("\t"));
+      }
+    }
+  } finally {
+    await postgres?.stop();
+  }
+  const header = ["target", "payload", "connections", "2xx/s", "vs bare", "p50 ms", "p99 ms", "peak RSS MiB", "non-2xx+errors", "every 2xx stored once"];
+  const durability = targets(postgres).map((t) => `- **${t.name}**: ${t.durability}`).join("\n");
+  writeSection(
+    "ingest",
+    `## Ingest (npm run bench:ingest)\n\n${describeMachine(where)}.\n\n` +
+      `Each row: a fresh server process and store, ${WARMUP_SECONDS} s warm-up then ${SECONDS} s of autocannon on loopback ` +
+      `(same process as the orchestrator, so it shares the CPU with the server). Payloads: the five official samples in turn, ` +
+      `fresh UUID ids, padded (or trimmed of their optional messages) to the size class; "payload" is the mean size. ` +
+      `"vs bare" is the 2xx/s ratio to the bare node:http server in the same step.\n\n` +
+      `Durability per target:\n${durability}\n\n${table(header, rows)}\n\n` +
+      `**ingest-ratio (Hook Relay SQLite / bare node:http, 4 KB, 64 connections): ${ratio === undefined ? "n/a" : ratio.toFixed(3)}**`,
+  );
+  console.log(`\nWritten to bench/RESULTS.md`);
+  console.log(`ingest-ratio: ${ratio === undefined ? "NaN" : ratio.toFixed(3)}`);
+}
+
+await main();

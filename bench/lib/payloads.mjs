@@ -1,0 +1,91 @@
+/**
+ * Realistic delivery bodies: the official samples (samples/payloads), each with a fresh event id,
+ * padded to a target size by growing the free text a real event carries (a commit comment, a pull
+ * request description, a comment's content), so the event keeps its shape and facts.
+ */
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { projectRoot } from "./paths.mjs";
+
+export const EVENT_TYPES = [
+  "git.push",
+  "git.pullrequest.created",
+  "git.pullrequest.updated",
+  "git.pullrequest.merged",
+  "ms.vss-code.git-pullrequest-comment-event",
+];
+
+const FILLER = "Refactors the retry loop so that transient failures back off instead of failing the build. ";
+
+export function loadSample(eventType) {
+  return JSON.parse(readFileSync(join(projectRoot, "samples", "payloads", `${eventType}.json`), "utf8"));
+}
+
+/** Sets the free-text field of the event's resource to `text`. */
+function setFreeText(event, text) {
+  const resource = event.resource;
+  if (event.eventType === "git.push") resource.commits[0].comment = text;
+  else if (event.eventType === "ms.vss-code.git-pullrequest-comment-event") resource.comment.content = text;
+  else resource.description = text;
+}
+
+function fillerOf(length) {
+  return FILLER.repeat(Math.ceil(length / FILLER.length)).slice(0, length);
+}
+
+/**
+ * Ways a subscription makes its events smaller, applied in turn until the event fits: Azure DevOps
+ * leaves out the detailed message when the consumer's `detailedMessagesToSend` is "none", and the
+ * message's html and markdown forms when `messagesToSend` asks for text only.
+ */
+const SHRINKS = [
+  (event) => delete event.detailedMessage,
+  (event) => {
+    if (event.message) event.message = { text: event.message.text };
+  },
+];
+
+const sizeOf = (event) => Buffer.byteLength(JSON.stringify(event));
+
+/** The sample serialised at exactly `targetBytes`, or as close as its required fields allow. */
+export function sampleOfSize(eventType, targetBytes) {
+  const event = loadSample(eventType);
+  setFreeText(event, "");
+  for (const shrink of SHRINKS) {
+    if (sizeOf(event) <= targetBytes) break;
+    shrink(event);
+  }
+  setFreeText(event, fillerOf(Math.max(0, targetBytes - sizeOf(event))));
+  return event;
+}
+
+/**
+ * A body template whose event id can be swapped cheaply for each request: `bodyWith(id)` only
+ * concatenates strings, so the load generator does not spend its time in JSON.stringify.
+ */
+export function bodyTemplate(eventType, targetBytes) {
+  const PLACEHOLDER = "00000000-0000-4000-8000-000000000000";
+  const event = sampleOfSize(eventType, targetBytes);
+  event.id = PLACEHOLDER;
+  const [prefix, suffix] = JSON.stringify(event).split(PLACEHOLDER);
+  return {
+    eventType,
+    bytes: Buffer.byteLength(prefix + PLACEHOLDER + suffix),
+    bodyWith: (id) => prefix + id + suffix,
+  };
+}
+
+/** Templates for every event type at one size, cycled through by `next()` with fresh ids. */
+export function payloadMix(targetBytes) {
+  const templates = EVENT_TYPES.map((type) => bodyTemplate(type, targetBytes));
+  let turn = 0;
+  return {
+    templates,
+    next() {
+      const template = templates[turn++ % templates.length];
+      const id = randomUUID();
+      return { id, eventType: template.eventType, body: template.bodyWith(id) };
+    },
+  };
+}

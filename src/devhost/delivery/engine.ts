@@ -1,0 +1,332 @@
+/**
+ * Delivers events to subscriptions of our contributed consumer the way Azure DevOps Server 2022 does
+ * (service-hooks-internals §4): transient retries, probation windows with dropped events,
+ * disabledBySystem, and a notification history row per delivery. Time can be compressed.
+ */
+import { findAction, findConsumer, confidentialIdsOf } from "../consumers";
+import { resolveConsumer, validateConsumerInputs } from "../api/validation";
+import { maskInputs } from "../api/present";
+import {
+  NotificationResult,
+  NotificationStatus,
+  SubscriptionStatus,
+  type DevhostState,
+  type StoredNotification,
+  type StoredSubscription,
+} from "../state";
+import { MAX_PROBATION_RETRIES, MAX_TRANSIENT_RETRIES, probationWindow, retryDelay } from "./backoff";
+import { buildRequest, HISTORY_LIMIT, responseText, type OutgoingRequest } from "./request";
+import { testSampleEvent } from "./testSample";
+
+export interface DeliveryOptions {
+  /** Multiplies every delay and window: 0.001 turns a 20-minute probation window into 1.2 s. Default 1. */
+  timeScale?: number;
+  /** Deliver to http://127.0.0.1 / localhost (see loopback.ts). Default false, as Azure DevOps. */
+  allowHttp?: boolean;
+  /** Request timeout; default 30 s × timeScale, but never under 2 s so a busy machine does not fake timeouts. */
+  timeoutMs?: number;
+  random?: () => number;
+  now?: () => Date;
+  log?: (message: string) => void;
+}
+
+type Outcome = "success" | "transient" | "gone" | "enduring";
+
+const EMPTY_GUID = "00000000-0000-0000-0000-000000000000";
+const UNABLE_TO_SEND = "The Service Hooks service was unable to send the notification to the target consumer.";
+
+function classify(status: number): Outcome {
+  if (status >= 200 && status < 300) return "success";
+  if ([408, 502, 503, 504].includes(status)) return "transient";
+  if (status === 410) return "gone";
+  return "enduring";
+}
+
+interface Delivery {
+  notificationId: number;
+  subscriptionId: string;
+  inputs: Record<string, string>;
+  consumerId: string;
+  actionId: string;
+  event: Record<string, unknown>;
+  isTest: boolean;
+}
+
+export class DeliveryEngine {
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private timeScale: number;
+  private readonly random: () => number;
+  private readonly now: () => Date;
+  private readonly log: (message: string) => void;
+  private closed = false;
+
+  constructor(
+    private readonly state: DevhostState,
+    private readonly options: DeliveryOptions = {},
+  ) {
+    this.timeScale = options.timeScale ?? 1;
+    this.random = options.random ?? Math.random;
+    this.now = options.now ?? (() => new Date());
+    this.log = options.log ?? (() => undefined);
+  }
+
+  setTimeScale(timeScale: number): void {
+    if (!(timeScale > 0)) throw new Error("timeScale must be a positive number");
+    this.timeScale = timeScale;
+  }
+
+  getTimeScale(): number {
+    return this.timeScale;
+  }
+
+  /**
+   * Hands one published event to one subscription. Returns the notification created, or undefined
+   * when the subscription is on probation inside its window (the event is dropped, as Azure DevOps does).
+   */
+  deliverEvent(subscription: StoredSubscription, event: Record<string, unknown>): StoredNotification | undefined {
+    if (!findConsumer(subscription.consumerId)?.deliverable) return undefined;
+    if (subscription.status === SubscriptionStatus.onProbation && !this.probeDue(subscription)) {
+      this.state.countDropped(subscription.id);
+      this.log(`[devhost] event ${String(event.id)} dropped: subscription ${subscription.id} is on probation`);
+      return undefined;
+    }
+    const notification = this.createNotification(subscription.id, subscription, event);
+    this.start({
+      notificationId: notification.id,
+      subscriptionId: subscription.id,
+      inputs: { ...subscription.consumerInputs },
+      consumerId: subscription.consumerId,
+      actionId: subscription.consumerActionId,
+      event,
+      isTest: false,
+    });
+    return notification;
+  }
+
+  /** POST …/TestNotifications: the canned sample, queued at once, delivered once, no side effects. */
+  async sendTest(request: Record<string, unknown>): Promise<StoredNotification> {
+    const requested = (request.details ?? {}) as Record<string, unknown>;
+    const subscriptionId = String(request.subscriptionId ?? EMPTY_GUID).toLowerCase();
+    const stored = subscriptionId === EMPTY_GUID ? undefined : this.state.subscription(subscriptionId);
+    const eventType = String(requested.eventType ?? stored?.eventType ?? "");
+    const { consumer, action } = resolveConsumer(requested.consumerId ?? stored?.consumerId, requested.consumerActionId ?? stored?.consumerActionId, eventType);
+    const inputs = validateConsumerInputs(consumer, action.id, requested.consumerInputs ?? (stored && maskInputs(stored.consumerId, stored.consumerInputs)), {
+      allowHttp: this.options.allowHttp ?? false,
+      stored: stored?.consumerId === consumer.id ? stored.consumerInputs : undefined,
+    });
+    const event = testSampleEvent(eventType, this.now());
+    const publisherInputs = (requested.publisherInputs ?? stored?.publisherInputs ?? {}) as Record<string, string>;
+    const notification = this.createNotification(subscriptionId, {
+      subscriberId: stored?.subscriberId ?? this.state.currentUser().id,
+      eventType,
+      publisherId: String(requested.publisherId ?? stored?.publisherId ?? "tfs"),
+      publisherInputs,
+      consumerId: consumer.id,
+      consumerActionId: action.id,
+      consumerInputs: inputs,
+    }, event);
+    const snapshot = structuredClone(notification);
+    this.start({ notificationId: notification.id, subscriptionId, inputs, consumerId: consumer.id, actionId: action.id, event, isTest: true });
+    return snapshot;
+  }
+
+  /** Resolves when every delivery started so far (including scheduled retries) has finished. */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private probeDue(subscription: StoredSubscription): boolean {
+    const since = Date.parse(subscription.lastProbationRetryDate ?? subscription.modifiedDate);
+    const window = probationWindow(subscription.probationRetries + 1, this.random) * this.timeScale;
+    if (this.now().getTime() - since < window) return false;
+    this.state.updateSubscription(subscription.id, {
+      probationRetries: subscription.probationRetries + 1,
+      lastProbationRetryDate: this.now().toISOString(),
+    });
+    return true;
+  }
+
+  private createNotification(
+    subscriptionId: string,
+    source: Pick<StoredSubscription, "subscriberId" | "eventType" | "publisherId" | "publisherInputs" | "consumerId" | "consumerActionId" | "consumerInputs">,
+    event: Record<string, unknown>,
+  ): StoredNotification {
+    const now = this.now().toISOString();
+    return this.state.addNotification({
+      subscriptionId,
+      subscriberId: source.subscriberId,
+      eventId: String(event.id),
+      status: NotificationStatus.queued,
+      result: NotificationResult.pending,
+      createdDate: now,
+      modifiedDate: now,
+      details: {
+        event: null,
+        eventType: source.eventType,
+        publisherId: source.publisherId,
+        publisherInputs: { ...source.publisherInputs },
+        consumerId: source.consumerId,
+        consumerActionId: source.consumerActionId,
+        consumerInputs: maskInputs(source.consumerId, source.consumerInputs),
+        request: null,
+        response: null,
+        errorMessage: null,
+        errorDetail: null,
+        queuedDate: now,
+        dequeuedDate: null,
+        processedDate: null,
+        completedDate: null,
+        requestDuration: 0,
+        requestAttempts: 0,
+      },
+    });
+  }
+
+  private start(delivery: Delivery, attempt = 0, delayMs = 0): void {
+    if (this.closed) return;
+    let finish!: () => void;
+    const done = new Promise<void>((resolve) => (finish = resolve));
+    this.inFlight.add(done);
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.attempt(delivery, attempt)
+        .catch((error: unknown) => this.log(`[devhost] delivery crashed: ${(error as Error).stack}`))
+        .finally(() => {
+          this.inFlight.delete(done);
+          finish();
+        });
+    }, delayMs);
+    this.timers.add(timer);
+  }
+
+  private update(id: number, patch: Partial<StoredNotification>, details: Partial<StoredNotification["details"]> = {}): StoredNotification {
+    const notification = this.state.notification(id)!;
+    Object.assign(notification, patch, { modifiedDate: this.now().toISOString() });
+    Object.assign(notification.details, details);
+    this.state.changed();
+    return notification;
+  }
+
+  private async attempt(delivery: Delivery, attempt: number): Promise<void> {
+    const startedAt = this.now();
+    const notification = this.update(delivery.notificationId, { status: NotificationStatus.requestInProgress }, { dequeuedDate: startedAt.toISOString() });
+    let request: OutgoingRequest;
+    try {
+      request = this.build(delivery);
+    } catch (error) {
+      // Building failed: the notification fails, the subscription's status is not touched.
+      this.complete(delivery, NotificationResult.failed, { errorMessage: UNABLE_TO_SEND, errorDetail: (error as Error).message });
+      return;
+    }
+    this.update(delivery.notificationId, {}, {
+      event: storedEvent(request.event),
+      request: request.historyText,
+      requestAttempts: notification.details.requestAttempts + 1,
+    });
+    const outcome = await this.send(request, delivery.notificationId);
+    this.update(delivery.notificationId, {}, {
+      requestDuration: (this.now().getTime() - startedAt.getTime()) / 1000,
+      processedDate: this.now().toISOString(),
+    });
+    this.settle(delivery, attempt, outcome);
+  }
+
+  private build(delivery: Delivery): OutgoingRequest {
+    const consumer = findConsumer(delivery.consumerId);
+    const action = consumer && findAction(consumer, delivery.actionId);
+    if (!action) throw new Error(`No actions are associated with the specified consumer identifier.`);
+    if (!action.supportedEventTypes.includes(String(delivery.event.eventType)) && !action.supportedEventTypes.includes("*")) {
+      throw new Error(`No matching event handler method was found for event type '${String(delivery.event.eventType)}'.`);
+    }
+    return buildRequest({
+      consumerId: delivery.consumerId,
+      actionId: action.id,
+      publishEvent: action.publishEvent,
+      inputs: delivery.inputs,
+      confidentialIds: confidentialIdsOf(delivery.consumerId),
+      event: delivery.event,
+      allowHttp: this.options.allowHttp ?? false,
+    });
+  }
+
+  private timeoutMs(): number {
+    return this.options.timeoutMs ?? Math.max(2000, 30_000 * this.timeScale);
+  }
+
+  private async send(request: OutgoingRequest, notificationId: number): Promise<Outcome> {
+    try {
+      const response = await fetch(request.url, {
+        method: "POST",
+        headers: [...request.headers, ["Content-Type", "application/json; charset=utf-8"]],
+        body: request.body,
+        redirect: "follow",
+        signal: AbortSignal.timeout(this.timeoutMs()),
+      });
+      await response.body?.cancel();
+      const outcome = classify(response.status);
+      this.update(notificationId, {}, {
+        response: responseText(response.status, response.statusText, response.headers),
+        ...(outcome === "success"
+          ? { errorMessage: null, errorDetail: null }
+          : { errorMessage: `Response status code does not indicate success: ${response.status} (${response.statusText}).`, errorDetail: null }),
+      });
+      return outcome;
+    } catch (error) {
+      const timedOut = (error as Error).name === "TimeoutError";
+      const cause = (error as { cause?: Error }).cause;
+      this.update(notificationId, {}, {
+        response: null,
+        errorMessage: timedOut ? "A task was canceled." : "An error occurred while sending the request.",
+        errorDetail: timedOut ? `The request timed out after ${this.timeoutMs()} ms.` : (cause?.message ?? (error as Error).message),
+      });
+      return timedOut ? "transient" : "enduring";
+    }
+  }
+
+  private settle(delivery: Delivery, attempt: number, outcome: Outcome): void {
+    if (outcome === "transient" && !delivery.isTest && attempt < MAX_TRANSIENT_RETRIES) {
+      this.update(delivery.notificationId, { status: NotificationStatus.queuedForRetry });
+      this.start(delivery, attempt + 1, retryDelay(attempt + 1, this.random) * this.timeScale);
+      return;
+    }
+    const succeeded = outcome === "success";
+    this.complete(delivery, succeeded ? NotificationResult.succeeded : NotificationResult.failed);
+    if (!delivery.isTest) this.updateSubscriptionAfter(delivery.subscriptionId, outcome);
+  }
+
+  private complete(delivery: Delivery, result: number, details: Partial<StoredNotification["details"]> = {}): void {
+    this.update(delivery.notificationId, { status: NotificationStatus.completed, result }, { ...details, completedDate: this.now().toISOString() });
+  }
+
+  private updateSubscriptionAfter(subscriptionId: string, outcome: Outcome): void {
+    const subscription = this.state.subscription(subscriptionId);
+    if (!subscription) return;
+    const now = this.now().toISOString();
+    if (outcome === "success") {
+      this.state.updateSubscription(subscriptionId, {
+        lastSuccessfulAttemptDate: now,
+        ...(subscription.status === SubscriptionStatus.onProbation
+          ? { status: SubscriptionStatus.enabled, probationRetries: 0, lastProbationRetryDate: null }
+          : {}),
+      });
+    } else if (outcome === "gone") {
+      this.state.updateSubscription(subscriptionId, { status: SubscriptionStatus.disabledBySystem, probationRetries: 0 });
+    } else if (subscription.status === SubscriptionStatus.enabled) {
+      this.state.updateSubscription(subscriptionId, { status: SubscriptionStatus.onProbation, probationRetries: 0, lastProbationRetryDate: now });
+    } else if (subscription.status === SubscriptionStatus.onProbation && subscription.probationRetries >= MAX_PROBATION_RETRIES) {
+      this.state.updateSubscription(subscriptionId, { status: SubscriptionStatus.disabledBySystem });
+    }
+  }
+}
+
+/** The history keeps at most 64,000 characters of event JSON; beyond that the resource is dropped. */
+function storedEvent(event: Record<string, unknown>): Record<string, unknown> {
+  return JSON.stringify(event).length > HISTORY_LIMIT ? { ...event, resource: "Truncated" } : event;
+}

@@ -1,0 +1,126 @@
+/**
+ * `npm run demo`: the Azure DevOps stand-in and a companion endpoint on loopback, a seeded project,
+ * and a subscription that delivers to that endpoint. Prints the URL to open.
+ *
+ * Flags (or env): --port (DEVHOST_PORT, default 3000), --state-file (DEVHOST_STATE_FILE),
+ * --seed / --no-seed, --subscriptions N (extra seeded subscriptions), --time-scale (DEVHOST_TIME_SCALE),
+ * --endpoint-port (default 0 = any free port), --ready-file PATH (writes the URLs and tokens as JSON; for tests).
+ */
+import { writeFileSync } from "node:fs";
+import { CONSUMER_ID, consumer } from "../contract/manifest";
+import { PUBLISHER_ID } from "../contract/events";
+import { startCompanion, type Companion } from "./companion";
+import { buildDevhost } from "./server";
+import { DevhostState } from "./state";
+
+interface Flags {
+  port: number;
+  stateFile?: string;
+  seed: boolean;
+  subscriptions: number;
+  timeScale: number;
+  endpointPort: number;
+  readyFile?: string;
+}
+
+function parseFlags(argv: string[], env: NodeJS.ProcessEnv): Flags {
+  const values = new Map<string, string>();
+  const switches = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const [name, inline] = argv[i].replace(/^--/, "").split("=", 2);
+    if (name === "seed" || name === "no-seed") switches.add(name);
+    else values.set(name, inline ?? argv[++i]);
+  }
+  const number = (name: string, fallback: number) => {
+    const raw = values.get(name);
+    const value = raw === undefined ? fallback : Number(raw);
+    if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a non-negative number, got "${raw}"`);
+    return value;
+  };
+  return {
+    port: number("port", Number(env.DEVHOST_PORT ?? 3000)),
+    stateFile: values.get("state-file") ?? env.DEVHOST_STATE_FILE,
+    seed: !switches.has("no-seed"),
+    subscriptions: number("subscriptions", 0),
+    timeScale: number("time-scale", Number(env.DEVHOST_TIME_SCALE ?? 1)) || 1,
+    endpointPort: number("endpoint-port", 0),
+    readyFile: values.get("ready-file"),
+  };
+}
+
+/** The subscription a newcomer sees working: every git.push of the project to the local endpoint. */
+function addDemoSubscription(state: DevhostState, companion: Companion): string {
+  const project = state.data.projects[0];
+  const id = "de000000-0000-4000-8000-000000000001";
+  if (!project || state.subscription(id)) return id;
+  const now = new Date().toISOString();
+  const user = state.currentUser();
+  state.addSubscription({
+    id,
+    status: 0,
+    publisherId: PUBLISHER_ID,
+    eventType: "git.push",
+    resourceVersion: null,
+    eventDescription: "Repository: [Any], Branch: [Any]",
+    consumerId: CONSUMER_ID,
+    consumerActionId: consumer.actions[0].id,
+    actionDescription: `Endpoint URL: ${companion.hooksUrl}`,
+    publisherInputs: { projectId: project.id },
+    consumerInputs: { url: companion.hooksUrl, token: companion.ingestToken },
+    subscriberId: user.id,
+    createdById: user.id,
+    modifiedById: user.id,
+    createdDate: now,
+    modifiedDate: now,
+    probationRetries: 0,
+    lastProbationRetryDate: null,
+    lastSuccessfulAttemptDate: null,
+  });
+  return id;
+}
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2), process.env);
+  const state = new DevhostState({ file: flags.stateFile });
+  const companion = await startCompanion({ port: flags.endpointPort });
+  const devhost = buildDevhost({ state, seed: flags.seed, seedSubscriptions: flags.subscriptions, timeScale: flags.timeScale });
+  const demoSubscriptionId = flags.seed ? addDemoSubscription(state, companion) : undefined;
+  await devhost.app.listen({ port: flags.port, host: "127.0.0.1" });
+  const { port } = devhost.app.server.address() as { port: number };
+  const url = `http://127.0.0.1:${port}/`;
+
+  process.stdout.write(
+    [
+      "",
+      `Hook Relay on a local Azure DevOps stand-in: open ${url}`,
+      "",
+      `  companion endpoint  ${companion.hooksUrl}   (read API: ${companion.origin}/api/events)`,
+      `  read token          ${companion.readToken}`,
+      `  organization        ${url}${state.organization}/   (REST API under _apis/, bearer token from the host page)`,
+      `  state               ${flags.stateFile ?? "in memory"}; time scale ${flags.timeScale}`,
+      "",
+      "  Note: this stand-in accepts and delivers to http://127.0.0.1 / localhost (allowHttp).",
+      "  Azure DevOps itself only delivers to https:// addresses it can reach from the internet.",
+      "",
+    ].join("\n"),
+  );
+  if (flags.readyFile) {
+    writeFileSync(
+      flags.readyFile,
+      JSON.stringify({ url, organization: state.organization, accessToken: devhost.accessToken, demoSubscriptionId, companion: { ...companion, close: undefined } }),
+    );
+  }
+
+  const shutdown = async () => {
+    await devhost.app.close();
+    await companion.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown());
+  process.on("SIGINT", () => void shutdown());
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`devhost: ${String((error as Error)?.stack ?? error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,153 @@
+/**
+ * The stand-in's HTTP server, one origin for everything: the host page (/), the built hub where the
+ * manifest puts it (/dist/hub/hub.html), /images, the REST API (/<org>/…/_apis/…) and /_devhost/*.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import fastifyStatic from "@fastify/static";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { gitEventTypes } from "../contract/events";
+import { hubContribution, HUB_CONTRIBUTION_ID, manifest } from "../contract/manifest";
+import { createAzureDevOpsApi, type AzureDevOpsApi } from "./api";
+import { DeliveryEngine } from "./delivery/engine";
+import { publish, PublishError, type PublishRequest } from "./publish";
+import { seed } from "./seed";
+import { DevhostState, emptyData } from "./state";
+
+export interface DevhostOptions {
+  state?: DevhostState;
+  /** Seed a realistic project when the state is empty. Default true. */
+  seed?: boolean;
+  /** Extra subscriptions the seed adds (rendering benchmarks). */
+  seedSubscriptions?: number;
+  timeScale?: number;
+  /** Accept and deliver to http://127.0.0.1 / localhost endpoints. Default true in the devhost. */
+  allowHttp?: boolean;
+  /** The bearer token the API requires; random by default. The host page hands it to the hub. */
+  accessToken?: string;
+  /** Log unknown routes and delivery problems. Default console.warn. */
+  log?: (message: string) => void;
+}
+
+export interface Devhost {
+  app: FastifyInstance;
+  state: DevhostState;
+  engine: DeliveryEngine;
+  api: AzureDevOpsApi;
+  accessToken: string;
+}
+
+const BODY_LIMIT = 2 * 1024 * 1024;
+
+/** The folder holding package.json, from src/ and from build/src/ alike. */
+function projectRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "package.json"))) return dir;
+    if (dirname(dir) === dir) throw new Error(`No package.json above ${start}`);
+  }
+}
+
+/** The hub's path under the extension's base URI: "dist/hub/hub.html" → "/dist/hub/hub.html". */
+export const HUB_PATH = `/${hubContribution.properties.uri.replace(/^\//, "")}`;
+
+function jsonBody(request: FastifyRequest): Record<string, unknown> {
+  const raw = request.body;
+  if (typeof raw !== "string" || raw.trim() === "") return {};
+  const parsed: unknown = JSON.parse(raw);
+  return parsed !== null && typeof parsed === "object" ? (parsed as Record<string, unknown>) : {};
+}
+
+export function buildDevhost(options: DevhostOptions = {}): Devhost {
+  const log = options.log ?? ((message: string) => console.warn(message));
+  const state = options.state ?? new DevhostState();
+  const allowHttp = options.allowHttp ?? true;
+  const accessToken = options.accessToken ?? randomBytes(24).toString("base64url");
+  const seedSubscriptions = options.seedSubscriptions;
+  if ((options.seed ?? true) && state.data.projects.length === 0) seed(state, { subscriptions: seedSubscriptions });
+  const engine = new DeliveryEngine(state, { timeScale: options.timeScale, allowHttp, log });
+  const api = createAzureDevOpsApi(state, { accessToken, allowHttp, delivery: engine, log });
+  const root = projectRoot(__dirname);
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
+
+  // The API gets the raw text; the real clients even send "Content-Type: undefined" on GETs.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => done(null, body));
+
+  app.register(fastifyStatic, { root: join(root, "src/devhost/public"), prefix: "/_devhost/static/" });
+  app.register(fastifyStatic, { root: join(root, "dist/hub"), prefix: "/dist/hub/", decorateReply: false });
+  app.register(fastifyStatic, { root: join(root, "images"), prefix: "/images/", decorateReply: false });
+
+  app.get("/", (_request, reply) => reply.sendFile("host.html"));
+
+  app.get("/_devhost/context", (request) => {
+    const origin = `http://${request.headers.host}`;
+    const project = state.data.projects[0];
+    return {
+      organization: state.organization,
+      collectionUrl: `${origin}/${state.organization}/`,
+      baseUri: `${origin}/`,
+      hubUrl: `${origin}${HUB_PATH}`,
+      accessToken,
+      allowHttp,
+      timeScale: engine.getTimeScale(),
+      extension: { publisherId: manifest.publisher, extensionId: manifest.id, version: manifest.version, name: manifest.name },
+      contribution: { id: HUB_CONTRIBUTION_ID, properties: hubContribution.properties },
+      project: project && { id: project.id, name: project.name },
+      user: state.currentUser(),
+      host: { id: state.data.collectionId, name: state.organization },
+      eventTypes: gitEventTypes,
+      repositories: state.data.repositories.filter((r) => !project || r.projectId === project.id).map((r) => ({ id: r.id, name: r.name })),
+    };
+  });
+
+  app.post("/_devhost/publish", async (request, reply) => {
+    const body = jsonBody(request) as unknown as PublishRequest;
+    try {
+      const result = publish(state, engine, body);
+      return { eventId: result.event.id, notifications: result.notifications, dropped: result.dropped };
+    } catch (error) {
+      if (error instanceof PublishError) return reply.code(400).send({ message: error.message });
+      throw error;
+    }
+  });
+
+  app.post("/_devhost/reset", async (request) => {
+    const body = jsonBody(request);
+    state.replace(emptyData(state.organization));
+    if (body.seed !== false) seed(state, { subscriptions: Number(body.subscriptions) || seedSubscriptions });
+    return { subscriptions: state.data.subscriptions.length };
+  });
+
+  app.get("/_devhost/dropped", async () => state.data.droppedOnProbation);
+
+  app.get("/_devhost/time-scale", async () => ({ timeScale: engine.getTimeScale() }));
+  app.put("/_devhost/time-scale", async (request, reply) => {
+    const timeScale = Number(jsonBody(request).timeScale);
+    if (!(timeScale > 0)) return reply.code(400).send({ message: "timeScale must be a positive number" });
+    engine.setTimeScale(timeScale);
+    return { timeScale };
+  });
+
+  app.get("/_devhost/idle", async () => {
+    await engine.idle();
+    return { idle: true };
+  });
+
+  const forward = async (request: FastifyRequest, reply: FastifyReply) => {
+    const response = await api.handle({ method: request.method, url: request.url, headers: request.headers, body: request.body });
+    return reply.code(response.status).headers(response.headers).send(response.body);
+  };
+  app.all("/*", async (request, reply) => {
+    if (/\/_apis(\/|$)/i.test(request.url.split("?")[0])) return forward(request, reply);
+    log(`[devhost] 404 ${request.method} ${request.url}`);
+    return reply.code(404).type("text/plain").send("Not found");
+  });
+
+  app.addHook("onClose", async () => {
+    engine.close();
+    state.flush();
+  });
+
+  return { app, state, engine, api, accessToken };
+}

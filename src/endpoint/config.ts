@@ -1,0 +1,107 @@
+/** Endpoint configuration from the environment, overridden by matching command-line flags. */
+import { parseArgs } from "node:util";
+import type { SqliteSynchronous } from "./store/sqlite";
+
+export interface EndpointConfig {
+  port: number;
+  host: string;
+  /** sqlite:<path> or postgres://… */
+  db: string;
+  /** Where generated tokens (and the default SQLite file) live. */
+  dataDir: string;
+  /** Tokens accepted on POST /hooks; empty means "generate one on first start". */
+  tokens: string[];
+  /** Tokens accepted on the read API; empty means "generate one on first start". */
+  readTokens: string[];
+  bodyLimitBytes: number;
+  retentionDays?: number;
+  retentionMaxRows?: number;
+  sqliteSynchronous: SqliteSynchronous;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Each setting: its environment variable and its flag. */
+const SETTINGS = {
+  port: { env: "PORT", flag: "port" },
+  host: { env: "HOST", flag: "host" },
+  db: { env: "HOOKRELAY_DB", flag: "db" },
+  dataDir: { env: "HOOKRELAY_DATA_DIR", flag: "data-dir" },
+  tokens: { env: "HOOKRELAY_TOKENS", flag: "tokens" },
+  readTokens: { env: "HOOKRELAY_READ_TOKENS", flag: "read-tokens" },
+  bodyLimit: { env: "HOOKRELAY_BODY_LIMIT", flag: "body-limit" },
+  retentionDays: { env: "HOOKRELAY_RETENTION_DAYS", flag: "retention-days" },
+  retentionMaxRows: { env: "HOOKRELAY_RETENTION_MAX_ROWS", flag: "retention-max-rows" },
+  sqliteSynchronous: { env: "HOOKRELAY_SQLITE_SYNCHRONOUS", flag: "sqlite-synchronous" },
+  logLevel: { env: "HOOKRELAY_LOG_LEVEL", flag: "log-level" },
+} as const;
+
+export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
+/** The manifest's token input: at least 16 characters, no spaces or colons. */
+const TOKEN_PATTERN = /^[^:\s]{16,}$/;
+
+export function usage(): string {
+  const lines = Object.values(SETTINGS).map(({ env, flag }) => `  --${flag.padEnd(20)} or ${env}`);
+  return `Usage: npm start -- [options]\n${lines.join("\n")}`;
+}
+
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): EndpointConfig {
+  const options = Object.fromEntries(Object.values(SETTINGS).map(({ flag }) => [flag, { type: "string" as const }]));
+  let flags: Record<string, string | undefined>;
+  try {
+    flags = parseArgs({ args: argv, options, allowPositionals: false, strict: true }).values as Record<string, string | undefined>;
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}\n${usage()}`);
+  }
+  const read = (key: keyof typeof SETTINGS): string | undefined => {
+    const value = flags[SETTINGS[key].flag] ?? env[SETTINGS[key].env];
+    return value === undefined || value.trim() === "" ? undefined : value.trim();
+  };
+  const dataDir = read("dataDir") ?? "./data";
+  return {
+    port: integer(read("port"), "port", 8080, 0),
+    host: read("host") ?? "127.0.0.1",
+    db: read("db") ?? "sqlite:./data/hookrelay.db",
+    dataDir,
+    tokens: tokenList(read("tokens"), "tokens"),
+    readTokens: tokenList(read("readTokens"), "read-tokens"),
+    bodyLimitBytes: integer(read("bodyLimit"), "body-limit", DEFAULT_BODY_LIMIT, 1024),
+    retentionDays: optionalNumber(read("retentionDays"), "retention-days"),
+    retentionMaxRows: optionalNumber(read("retentionMaxRows"), "retention-max-rows"),
+    sqliteSynchronous: synchronous(read("sqliteSynchronous")),
+    logLevel: read("logLevel") ?? "info",
+  };
+}
+
+function integer(value: string | undefined, name: string, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min) throw new ConfigError(`--${name} must be an integer >= ${min}, got "${value}".`);
+  return n;
+}
+
+function optionalNumber(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`--${name} must be a positive number, got "${value}".`);
+  return n;
+}
+
+function tokenList(value: string | undefined, name: string): string[] {
+  const tokens = (value ?? "").split(",").map((t) => t.trim()).filter((t) => t.length > 0);
+  tokens.forEach((token, i) => {
+    if (!TOKEN_PATTERN.test(token)) {
+      throw new ConfigError(`--${name}: token #${i + 1} must be at least 16 characters with no spaces or colons.`);
+    }
+  });
+  return tokens;
+}
+
+function synchronous(value: string | undefined): SqliteSynchronous {
+  const level = (value ?? "FULL").toUpperCase();
+  if (level !== "FULL" && level !== "NORMAL") throw new ConfigError(`--sqlite-synchronous must be FULL or NORMAL, got "${value}".`);
+  return level;
+}

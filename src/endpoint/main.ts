@@ -1,0 +1,61 @@
+/** `npm start`: configuration, store, HTTP server, graceful shutdown. */
+import { join } from "node:path";
+import { ConfigError, loadConfig, type EndpointConfig } from "./config";
+import { buildServer } from "./server";
+import { openStore } from "./store";
+import { loadOrCreateToken } from "./tokens";
+
+/** Configured tokens, or the first-start generated one, printed once when it is created. */
+function resolveTokens(configured: string[], config: EndpointConfig, fileName: string, use: string): string[] {
+  if (configured.length > 0) return configured;
+  const stored = loadOrCreateToken(config.dataDir, fileName);
+  if (stored.created) {
+    // Straight to stdout, once, outside the logger: logs never carry tokens.
+    process.stdout.write(
+      `\nHook Relay generated the ${use} token (saved in ${stored.file}, shown only this once):\n\n  ${stored.token}\n\n`,
+    );
+  }
+  return [stored.token];
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.argv.slice(2), process.env);
+  const ingestTokens = resolveTokens(config.tokens, config, "ingest-token", "ingest");
+  const readTokens = resolveTokens(config.readTokens, config, "read-token", "read API");
+
+  const logger = { level: config.logLevel };
+  const store = await openStore(config.db, {
+    sqliteSynchronous: config.sqliteSynchronous,
+    onPoolError: (error) => app.log.warn({ err: error }, "idle PostgreSQL connection failed"),
+  });
+  const app = buildServer({
+    store,
+    ingestTokens,
+    readTokens,
+    bodyLimitBytes: config.bodyLimitBytes,
+    logger,
+    retention: { days: config.retentionDays, maxRows: config.retentionMaxRows },
+    processMetrics: true,
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, "shutting down");
+    await app.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+
+  await app.listen({ port: config.port, host: config.host });
+  app.log.info({ store: store.kind, dataDir: join(config.dataDir) }, "hook relay endpoint ready");
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof ConfigError ? error.message : String((error as Error)?.stack ?? error);
+  process.stderr.write(`hookrelay: ${message}\n`);
+  process.exit(1);
+});

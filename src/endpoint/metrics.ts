@@ -1,0 +1,45 @@
+/** Prometheus metrics, in a registry of the server's own so several servers can live in one process. */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+export type DeliveryResult = "stored" | "duplicate" | "rejected_auth" | "rejected_invalid" | "unavailable";
+
+export interface EndpointMetrics {
+  registry: Registry;
+  deliveries: Counter<"result">;
+  ingestDuration: Histogram;
+  storeErrors: Counter;
+  queueDepth: Gauge;
+}
+
+export function createMetrics(options: { processMetrics: boolean; queueDepth: () => number }): EndpointMetrics {
+  const registry = new Registry();
+  if (options.processMetrics) collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    deliveries: new Counter({
+      name: "hookrelay_deliveries_total",
+      help: "Deliveries received on POST /hooks, by result.",
+      labelNames: ["result"],
+      registers: [registry],
+    }),
+    ingestDuration: new Histogram({
+      name: "hookrelay_ingest_duration_seconds",
+      help: "Time from request to response on POST /hooks, durable commit included.",
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    storeErrors: new Counter({
+      name: "hookrelay_store_errors_total",
+      help: "Failed store transactions.",
+      registers: [registry],
+    }),
+    queueDepth: new Gauge({
+      name: "hookrelay_ingest_queue_depth",
+      help: "Deliveries waiting for the next commit.",
+      registers: [registry],
+      collect() {
+        this.set(options.queueDepth());
+      },
+    }),
+  };
+}

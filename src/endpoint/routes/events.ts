@@ -1,0 +1,88 @@
+/** The read API: GET /api/events (filtered, newest first, cursor pages) and GET /api/events/:id. */
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { requireBearer, type TokenCheck } from "../auth";
+import { decodeCursor, encodeCursor } from "../cursor";
+import { RequestError, sendError } from "../errors";
+import type { EventQuery, EventStore } from "../store/types";
+
+export interface EventsOptions {
+  checkToken: TokenCheck;
+  store: EventStore;
+}
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 500;
+
+type ListQuery = Partial<
+  Record<
+    | "eventType" | "channel" | "repository" | "branch" | "ref" | "pullRequestId" | "actor" | "projectId"
+    | "since" | "until" | "limit" | "cursor",
+    string
+  >
+>;
+
+const listQuerySchema = {
+  type: "object",
+  additionalProperties: false,
+  properties: Object.fromEntries(
+    ["eventType", "channel", "repository", "branch", "ref", "pullRequestId", "actor", "projectId", "since", "until", "limit", "cursor"].map(
+      (name) => [name, { type: "string", maxLength: 1024 }],
+    ),
+  ),
+};
+
+export async function eventRoutes(app: FastifyInstance, options: EventsOptions): Promise<void> {
+  const { store } = options;
+  app.addHook("onRequest", requireBearer(options.checkToken));
+
+  app.get("/api/events", { schema: { querystring: listQuerySchema } }, async (request: FastifyRequest<{ Querystring: ListQuery }>) => {
+    const page = await store.query(toEventQuery(request.query));
+    return { value: page.events, next: page.next ? encodeCursor(page.next) : null };
+  });
+
+  app.get(
+    "/api/events/:id",
+    async (request: FastifyRequest<{ Params: { id: string }; Querystring: { channel?: string } }>, reply) => {
+      const event = await store.get(request.params.id, request.query.channel);
+      if (!event) return sendError(reply, 404, "not_found", `No event with id "${request.params.id}" is stored.`);
+      return event;
+    },
+  );
+}
+
+export function toEventQuery(query: ListQuery): EventQuery {
+  const ref = query.ref ?? query.branch;
+  return {
+    eventType: query.eventType,
+    channel: query.channel,
+    repository: query.repository,
+    ref: ref === undefined ? undefined : fullRefName(ref),
+    pullRequestId: query.pullRequestId === undefined ? undefined : positiveInteger(query.pullRequestId, "pullRequestId"),
+    actor: query.actor,
+    projectId: query.projectId,
+    since: query.since === undefined ? undefined : instant(query.since, "since"),
+    until: query.until === undefined ? undefined : instant(query.until, "until"),
+    limit: query.limit === undefined ? DEFAULT_PAGE_SIZE : Math.min(positiveInteger(query.limit, "limit"), MAX_PAGE_SIZE),
+    after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
+  };
+}
+
+/** "main" and "refs/heads/main" name the same branch; tags and other refs are given in full. */
+export function fullRefName(ref: string): string {
+  return ref.startsWith("refs/") ? ref : `refs/heads/${ref}`;
+}
+
+function positiveInteger(value: string, name: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
+    throw new RequestError(400, "invalid_query", `${name} must be a positive integer, got "${value}".`);
+  }
+  return n;
+}
+
+/** An ISO 8601 date-time or milliseconds since the epoch. */
+function instant(value: string, name: string): number {
+  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  if (!Number.isFinite(ms)) throw new RequestError(400, "invalid_query", `${name} must be an ISO 8601 date-time, got "${value}".`);
+  return ms;
+}

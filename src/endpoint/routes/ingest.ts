@@ -1,0 +1,108 @@
+/** POST /hooks and POST /hooks/:channel: what Azure DevOps delivers. */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { extractFacts, type EventFacts } from "../../contract/facts";
+import { requireBearer, type TokenCheck } from "../auth";
+import { sendError } from "../errors";
+import type { DeliveryResult, EndpointMetrics } from "../metrics";
+import type { Delivery } from "../store/types";
+import { StoreUnavailableError, type DeliveryWriter } from "../writer";
+
+export interface IngestOptions {
+  checkToken: TokenCheck;
+  writer: DeliveryWriter;
+  metrics: EndpointMetrics;
+  bodyLimit: number;
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    duplicateDelivery?: boolean;
+  }
+}
+
+const NO_CONTROL_CHARACTERS = "^[^\\u0000-\\u001f]+$";
+
+const bodySchema = {
+  type: "object",
+  required: ["id", "eventType"],
+  properties: {
+    id: { type: "string", minLength: 1, maxLength: 256, pattern: NO_CONTROL_CHARACTERS },
+    eventType: { type: "string", minLength: 1, maxLength: 256, pattern: NO_CONTROL_CHARACTERS },
+  },
+} as const;
+
+const channelSchema = {
+  type: "object",
+  properties: { channel: { type: "string", pattern: "^[A-Za-z0-9._~-]{1,64}$" } },
+} as const;
+
+/** Never stored or shown again: the token, and what proxies might add that carries secrets. */
+const UNSTORED_HEADERS = new Set(["authorization", "proxy-authorization", "cookie"]);
+
+export async function ingestRoutes(app: FastifyInstance, options: IngestOptions): Promise<void> {
+  const { writer, metrics } = options;
+  app.addHook("onRequest", requireBearer(options.checkToken));
+  app.addHook("onResponse", async (request, reply) => {
+    metrics.ingestDuration.observe(reply.elapsedTime / 1000);
+    metrics.deliveries.inc({ result: resultOf(reply.statusCode, request.duplicateDelivery) });
+  });
+
+  const ingest = async (request: FastifyRequest<{ Params: { channel?: string } }>, reply: FastifyReply) => {
+    const event = request.body as Record<string, unknown> & { id: string };
+    const delivery: Delivery = {
+      channel: request.params.channel ?? "",
+      eventId: event.id,
+      facts: withoutNul(extractFacts(event)),
+      body: request.rawBody ?? JSON.stringify(event),
+      headers: storedHeaders(request),
+      receivedAt: Date.now(),
+    };
+    try {
+      const outcome = await writer.write(delivery);
+      request.duplicateDelivery = outcome.duplicate;
+      return reply.code(200).send({ id: delivery.eventId, duplicate: outcome.duplicate, receiptCount: outcome.receiptCount });
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      if (error.reason === "store_error") {
+        metrics.storeErrors.inc();
+        request.log.warn({ err: error }, "store write failed");
+      }
+      // 503, never 500: see errors.ts for why.
+      return sendError(reply, 503, error.reason === "store_error" ? "store_unavailable" : error.reason, error.message);
+    }
+  };
+
+  const routeOptions = { bodyLimit: options.bodyLimit, schema: { body: bodySchema, params: channelSchema } };
+  app.post("/hooks", routeOptions, ingest);
+  app.post("/hooks/:channel", routeOptions, ingest);
+}
+
+function resultOf(status: number, duplicate: boolean | undefined): DeliveryResult {
+  if (status < 300) return duplicate ? "duplicate" : "stored";
+  if (status === 401) return "rejected_auth";
+  if (status >= 500) return "unavailable";
+  return "rejected_invalid";
+}
+
+function storedHeaders(request: FastifyRequest): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined || UNSTORED_HEADERS.has(name)) continue;
+    headers[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return headers;
+}
+
+/** PostgreSQL text cannot hold U+0000; a payload carrying one must not fail a whole batch. */
+function withoutNul(facts: EventFacts): EventFacts {
+  const clean = (value: string | undefined) => value?.replace(/\u0000/g, "");
+  return {
+    ...facts,
+    projectId: clean(facts.projectId),
+    repositoryId: clean(facts.repositoryId),
+    repositoryName: clean(facts.repositoryName),
+    refs: facts.refs.map((ref) => ref.replace(/\u0000/g, "")),
+    actor: clean(facts.actor),
+    createdDate: clean(facts.createdDate),
+  };
+}

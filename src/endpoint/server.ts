@@ -1,0 +1,92 @@
+/** Builds the endpoint's HTTP server around a store. The caller owns the store and closes it after the server. */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import { tokenChecker } from "./auth";
+import { errorHandler, notFoundHandler } from "./errors";
+import { EventFeed } from "./feed";
+import { registerJsonBody } from "./jsonBody";
+import { createMetrics } from "./metrics";
+import { RetentionSweeper } from "./retention";
+import { eventRoutes } from "./routes/events";
+import { healthRoutes } from "./routes/health";
+import { ingestRoutes } from "./routes/ingest";
+import { streamRoutes } from "./routes/stream";
+import type { EventStore } from "./store/types";
+import { DeliveryWriter } from "./writer";
+import { DEFAULT_BODY_LIMIT } from "./config";
+
+export interface ServerOptions {
+  store: EventStore;
+  /** Accepted on POST /hooks; several at once allow rotation. */
+  ingestTokens: string[];
+  /** Accepted on the read API. */
+  readTokens: string[];
+  bodyLimitBytes?: number;
+  /** Fastify logger setting; authorization headers are always redacted. */
+  logger?: FastifyServerOptions["logger"];
+  /** Deliveries that may wait for a commit before new ones get 503. */
+  maxQueued?: number;
+  /** Deliveries per transaction at most. */
+  maxBatch?: number;
+  heartbeatMs?: number;
+  readyTimeoutMs?: number;
+  retention?: { days?: number; maxRows?: number; intervalMs?: number; chunkSize?: number };
+  /** Node process metrics on /metrics; off for servers built in tests. */
+  processMetrics?: boolean;
+}
+
+export interface EndpointServer extends FastifyInstance {
+  retention: RetentionSweeper;
+}
+
+export function buildServer(options: ServerOptions): EndpointServer {
+  if (options.ingestTokens.length === 0) throw new Error("At least one ingest token is required.");
+  if (options.readTokens.length === 0) throw new Error("At least one read token is required.");
+  const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
+  const app = Fastify({
+    logger: redacted(options.logger ?? false),
+    bodyLimit,
+    // Only strict validation: no silent coercion of a numeric "id" into a string, no removed keys.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+  });
+
+  const { store } = options;
+  const feed = new EventFeed();
+  const writer = new DeliveryWriter(store, {
+    maxQueued: options.maxQueued ?? 10_000,
+    maxBatch: options.maxBatch ?? 500,
+    onCommitted: (deliveries, outcomes) => feed.publish(deliveries, outcomes),
+  });
+  const metrics = createMetrics({ processMetrics: options.processMetrics ?? false, queueDepth: () => writer.queued });
+  const retention = new RetentionSweeper(store, {
+    days: options.retention?.days,
+    maxRows: options.retention?.maxRows,
+    intervalMs: options.retention?.intervalMs ?? 60_000,
+    chunkSize: options.retention?.chunkSize ?? 1000,
+    onError: (error) => app.log.warn({ err: error }, "retention sweep failed"),
+    onSwept: (deleted) => app.log.info({ deleted }, "retention sweep"),
+  });
+
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  registerJsonBody(app);
+  const ingestCheck = tokenChecker(options.ingestTokens);
+  const readCheck = tokenChecker(options.readTokens);
+  app.register(ingestRoutes, { checkToken: ingestCheck, writer, metrics, bodyLimit });
+  app.register(eventRoutes, { checkToken: readCheck, store });
+  app.register(streamRoutes, { checkToken: readCheck, feed, heartbeatMs: options.heartbeatMs ?? 15_000 });
+  app.register(healthRoutes, { store, metrics, readyTimeoutMs: options.readyTimeoutMs ?? 2000 });
+
+  app.addHook("onReady", async () => retention.start());
+  // Answer every delivery already queued before the store is closed by the caller.
+  app.addHook("onClose", async () => {
+    await retention.stop();
+    await writer.close();
+  });
+  return Object.assign(app, { retention }) as EndpointServer;
+}
+
+function redacted(logger: FastifyServerOptions["logger"]): FastifyServerOptions["logger"] {
+  if (logger === false || logger === undefined) return false;
+  const base = logger === true ? {} : logger;
+  return { ...base, redact: ["req.headers.authorization", "req.headers.cookie"] };
+}

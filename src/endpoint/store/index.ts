@@ -1,0 +1,34 @@
+/** Opens the store a HOOKRELAY_DB url names: sqlite:<path> or postgres://… */
+import { PostgresStore } from "./postgres";
+import { SqliteStore, type SqliteSynchronous } from "./sqlite";
+import type { EventStore } from "./types";
+
+export type { EventStore } from "./types";
+
+export interface OpenStoreOptions {
+  sqliteSynchronous?: SqliteSynchronous;
+  postgresMaxConnections?: number;
+  onPoolError?: (error: Error) => void;
+}
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+export function sqliteFilename(url: string): string | undefined {
+  const match = /^sqlite:(.+)$/i.exec(url);
+  return match?.[1];
+}
+
+export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<EventStore> {
+  if (isPostgresUrl(url)) {
+    return PostgresStore.open({
+      connectionString: url,
+      maxConnections: options.postgresMaxConnections,
+      onPoolError: options.onPoolError,
+    });
+  }
+  const filename = sqliteFilename(url);
+  if (!filename) throw new Error(`Unsupported store url "${url}": use sqlite:<path> or postgres://…`);
+  return new SqliteStore({ filename, synchronous: options.sqliteSynchronous });
+}

@@ -1,0 +1,202 @@
+/**
+ * PostgreSQL store (pg). Several endpoint replicas may write at once: the unique
+ * (channel, event_id) constraint with INSERT … ON CONFLICT is the dedup guard, and migrations
+ * run under an advisory lock so replicas starting together do not race.
+ */
+import { Pool, type PoolClient, type PoolConfig } from "pg";
+import { deliveryKey, foldBatch, spreadOutcome } from "./batch";
+import { pageOf, SUMMARY_COLUMNS, toStoredEvent, type EventRow } from "./rows";
+import type { Delivery, DeliveryOutcome, EventPage, EventQuery, EventStore, PruneStep, StoredEvent } from "./types";
+import { whereClause } from "./where";
+
+export interface PostgresStoreOptions {
+  connectionString: string;
+  /** Pool size; a batch uses one connection, reads use the others. */
+  maxConnections?: number;
+  /** Called for errors on idle connections (a restarted server, a dropped socket). */
+  onPoolError?: (error: Error) => void;
+}
+
+/** Each entry runs once, in order, inside one transaction; append, never edit. */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE events (
+    id BIGSERIAL PRIMARY KEY,
+    channel TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    event_type TEXT NOT NULL,
+    known BOOLEAN NOT NULL,
+    project_id TEXT,
+    repository_id TEXT,
+    repository_name TEXT,
+    refs TEXT[] NOT NULL,
+    pull_request_id INTEGER,
+    actor TEXT,
+    created_date TEXT,
+    received_at BIGINT NOT NULL,
+    last_received_at BIGINT NOT NULL,
+    receipt_count INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    headers TEXT NOT NULL,
+    CONSTRAINT events_channel_event_id UNIQUE (channel, event_id)
+  );
+  CREATE INDEX events_received ON events (received_at, id);
+  CREATE INDEX events_type ON events (event_type, received_at);
+  CREATE INDEX events_repository_id ON events (repository_id, received_at);
+  CREATE INDEX events_repository_name ON events (repository_name, received_at);
+  CREATE INDEX events_pull_request ON events (pull_request_id, received_at);
+  CREATE INDEX events_actor ON events (actor, received_at);
+  CREATE INDEX events_project ON events (project_id, received_at);
+  CREATE INDEX events_created ON events (created_date);
+  CREATE INDEX events_refs ON events USING GIN (refs);`,
+];
+
+const MIGRATION_LOCK = 0x486f6f6b; // "Hook"
+const COLUMNS_PER_ROW = 16;
+
+export class PostgresStore implements EventStore {
+  readonly kind = "postgres";
+  private readonly pool: Pool;
+
+  private constructor(pool: Pool) {
+    this.pool = pool;
+  }
+
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    const config: PoolConfig = {
+      connectionString: options.connectionString,
+      max: options.maxConnections ?? 8,
+      connectionTimeoutMillis: 5000,
+      idleTimeoutMillis: 30000,
+    };
+    const pool = new Pool(config);
+    pool.on("error", (error) => options.onPoolError?.(error));
+    const store = new PostgresStore(pool);
+    try {
+      await store.migrate();
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return store;
+  }
+
+  private async migrate(): Promise<void> {
+    await this.inTransaction(async (client) => {
+      await client.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
+      await client.query("CREATE TABLE IF NOT EXISTS hookrelay_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+      const { rows } = await client.query<{ version: number }>("SELECT coalesce(max(version), 0) AS version FROM hookrelay_migrations");
+      for (let version = rows[0].version + 1; version <= MIGRATIONS.length; version++) {
+        await client.query(MIGRATIONS[version - 1]);
+        await client.query("INSERT INTO hookrelay_migrations (version) VALUES ($1)", [version]);
+      }
+    });
+  }
+
+  private async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      const result = await work(client);
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** One multi-row statement: a single round trip and a single commit for the whole batch. */
+  async recordBatch(deliveries: Delivery[]): Promise<DeliveryOutcome[]> {
+    // A fixed key order keeps two replicas inserting overlapping batches from deadlocking.
+    const folded = foldBatch(deliveries).sort((a, b) => compareKeys(a.first, b.first));
+    const params: unknown[] = [];
+    const values = folded.map(({ first, positions, lastReceivedAt }) => {
+      const { facts } = first;
+      const start = params.length;
+      params.push(
+        first.channel, first.eventId, facts.eventType, facts.known, facts.projectId ?? null,
+        facts.repositoryId ?? null, facts.repositoryName ?? null, facts.refs, facts.pullRequestId ?? null,
+        facts.actor ?? null, facts.createdDate ?? null, first.receivedAt, lastReceivedAt, positions.length,
+        first.body, JSON.stringify(first.headers),
+      );
+      return `(${Array.from({ length: COLUMNS_PER_ROW }, (_, i) => `$${start + i + 1}`).join(", ")})`;
+    });
+    const { rows } = await this.pool.query<{ id: string; channel: string; event_id: string; receipt_count: number }>(
+      `INSERT INTO events (channel, event_id, event_type, known, project_id, repository_id, repository_name,
+         refs, pull_request_id, actor, created_date, received_at, last_received_at, receipt_count, body, headers)
+       VALUES ${values.join(", ")}
+       ON CONFLICT (channel, event_id) DO UPDATE SET
+         receipt_count = events.receipt_count + excluded.receipt_count,
+         last_received_at = greatest(events.last_received_at, excluded.last_received_at)
+       RETURNING id, channel, event_id, receipt_count`,
+      params,
+    );
+    const byKey = new Map(rows.map((row) => [deliveryKey(row.channel, row.event_id), row]));
+    const outcomes: DeliveryOutcome[] = new Array(deliveries.length);
+    for (const group of folded) {
+      const row = byKey.get(deliveryKey(group.first.channel, group.first.eventId));
+      if (!row) throw new Error(`The store returned no row for event ${group.first.eventId}`);
+      spreadOutcome(outcomes, group, { rowId: String(row.id), receiptCount: row.receipt_count });
+    }
+    return outcomes;
+  }
+
+  async query(query: EventQuery): Promise<EventPage> {
+    const params: unknown[] = [];
+    const where = whereClause(query, {
+      param(value) {
+        params.push(value);
+        return `$${params.length}`;
+      },
+      hasRef: (p) => `refs @> ARRAY[${p}::text]`,
+    });
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${SUMMARY_COLUMNS} FROM events ${where} ORDER BY received_at DESC, id DESC LIMIT ${query.limit + 1}`,
+      params,
+    );
+    return pageOf(rows, query.limit);
+  }
+
+  async get(eventId: string, channel?: string): Promise<StoredEvent | undefined> {
+    const params = channel === undefined ? [eventId] : [eventId, channel];
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${SUMMARY_COLUMNS}, body, headers FROM events
+       WHERE event_id = $1 ${channel === undefined ? "" : "AND channel = $2"}
+       ORDER BY received_at DESC, id DESC LIMIT 1`,
+      params,
+    );
+    return rows[0] && toStoredEvent(rows[0]);
+  }
+
+  async prune(step: PruneStep): Promise<number> {
+    if (step.receivedBefore !== undefined) {
+      const old = await this.pool.query(
+        "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE received_at < $1 LIMIT $2)",
+        [step.receivedBefore, step.limit],
+      );
+      if ((old.rowCount ?? 0) > 0) return old.rowCount ?? 0;
+    }
+    if (step.maxRows === undefined) return 0;
+    const excess = await this.pool.query(
+      "DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY received_at DESC, id DESC LIMIT $1 OFFSET $2)",
+      [step.limit, step.maxRows],
+    );
+    return excess.rowCount ?? 0;
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query("SELECT 1");
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+function compareKeys(a: Delivery, b: Delivery): number {
+  const ka = deliveryKey(a.channel, a.eventId);
+  const kb = deliveryKey(b.channel, b.eventId);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}

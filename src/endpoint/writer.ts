@@ -1,0 +1,88 @@
+/**
+ * Group commit: ingest requests queue their delivery here, and one flush at a time writes every
+ * queued delivery in a single store transaction. Each request is answered only after the
+ * transaction holding its delivery has committed, so a 2xx always means "durably stored", while
+ * the cost of a commit (an fsync) is shared by every request that arrived in the meantime.
+ */
+import type { Delivery, DeliveryOutcome, EventStore } from "./store/types";
+
+export interface WriterOptions {
+  /** Deliveries waiting beyond this are refused at once (the caller answers 503). */
+  maxQueued: number;
+  /** Upper bound on one transaction's size. */
+  maxBatch: number;
+  /** Called once per flush with what it stored, after the commit. */
+  onCommitted?: (deliveries: Delivery[], outcomes: DeliveryOutcome[]) => void;
+}
+
+/** The store is unreachable, failing or too far behind; the request may be retried later. */
+export class StoreUnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly reason: "overloaded" | "store_error" | "closed",
+  ) {
+    super(message);
+    this.name = "StoreUnavailableError";
+  }
+}
+
+interface Pending {
+  delivery: Delivery;
+  resolve(outcome: DeliveryOutcome): void;
+  reject(error: Error): void;
+}
+
+export class DeliveryWriter {
+  private queue: Pending[] = [];
+  private flushing: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly options: WriterOptions,
+  ) {}
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  write(delivery: Delivery): Promise<DeliveryOutcome> {
+    if (this.closed) return Promise.reject(new StoreUnavailableError("The endpoint is shutting down.", "closed"));
+    if (this.queue.length >= this.options.maxQueued) {
+      return Promise.reject(new StoreUnavailableError("Too many deliveries are waiting to be stored.", "overloaded"));
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ delivery, resolve, reject });
+      // setImmediate lets every request parsed in this turn of the event loop join the batch.
+      if (!this.flushing) this.flushing = new Promise((done) => setImmediate(() => this.flushAll().then(done)));
+    });
+  }
+
+  private async flushAll(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.options.maxBatch);
+      await this.flush(batch);
+    }
+    this.flushing = undefined;
+  }
+
+  private async flush(batch: Pending[]): Promise<void> {
+    const deliveries = batch.map((p) => p.delivery);
+    let outcomes: DeliveryOutcome[];
+    try {
+      outcomes = await this.store.recordBatch(deliveries);
+    } catch (error) {
+      const failure = new StoreUnavailableError(`The store failed: ${(error as Error).message}`, "store_error");
+      for (const pending of batch) pending.reject(failure);
+      return;
+    }
+    batch.forEach((pending, i) => pending.resolve(outcomes[i]));
+    this.options.onCommitted?.(deliveries, outcomes);
+  }
+
+  /** Refuses new deliveries and waits until the queued ones are stored. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.flushing;
+  }
+}

@@ -1,0 +1,232 @@
+import * as React from "react";
+import { Card } from "azure-devops-ui/Card";
+import { Header, TitleSize } from "azure-devops-ui/Header";
+import type { IHeaderCommandBarItem } from "azure-devops-ui/HeaderCommandBar";
+import { Page } from "azure-devops-ui/Page";
+import { Spinner, SpinnerSize } from "azure-devops-ui/Spinner";
+import { Toggle } from "azure-devops-ui/Toggle";
+import { ZeroData } from "azure-devops-ui/ZeroData";
+import type { GitRepository } from "azure-devops-extension-api/Git";
+import type { Subscription } from "azure-devops-extension-api/ServiceHooks";
+import { HEALTH_BATCH_SIZE, type HooksService } from "./services/HooksService";
+import type { DeliveryHealth } from "./model/notifications";
+import { needsReenable } from "./model/status";
+import { describeEvent } from "./model/filters";
+import { BulkReenableDialog } from "./components/BulkReenableDialog";
+import { ConfirmDialog } from "./components/ConfirmDialog";
+import { ErrorCard } from "./components/ErrorCard";
+import { NewSubscriptionDialog } from "./components/NewSubscriptionDialog";
+import { SubscriptionPanel } from "./components/SubscriptionPanel";
+import { SubscriptionsTable, type SubscriptionRow } from "./components/SubscriptionsTable";
+import type { TestPolling } from "./components/TestButton";
+import { Toasts, type ToastMessage } from "./components/Toasts";
+
+export interface HubProps {
+  service: HooksService;
+  /** How the Test action follows its notification. */
+  testPolling?: TestPolling;
+}
+
+type OpenDialog = { kind: "none" } | { kind: "new" } | { kind: "bulk" } | { kind: "delete"; subscription: Subscription };
+
+const DEFAULT_POLLING: TestPolling = { intervalMs: 1000, timeoutMs: 60_000 };
+
+export function Hub(props: HubProps): JSX.Element {
+  const { service } = props;
+  const [showAll, setShowAll] = React.useState(false);
+  const [reloads, setReloads] = React.useState(0);
+  const { subscriptions, setSubscriptions, repositories, health, error } = useSubscriptions(service, showAll, reloads);
+  const [selectedId, setSelectedId] = React.useState<string>();
+  const [dialog, setDialog] = React.useState<OpenDialog>({ kind: "none" });
+  const [busy, setBusy] = React.useState(false);
+  const [actionError, setActionError] = React.useState<unknown>();
+  const [toast, setToast] = React.useState<ToastMessage>();
+  const notify = React.useCallback((text: string) => setToast({ id: Date.now(), text }), []);
+  const clearToast = React.useCallback(() => setToast(undefined), []);
+
+  const repositoryNames = React.useMemo(() => new Map(repositories.map((r) => [r.id.toLowerCase(), r.name])), [repositories]);
+  const rows = React.useMemo<SubscriptionRow[]>(
+    () => (subscriptions ?? []).map((s) => ({ subscription: s, health: health.get(s.id.toLowerCase()) })),
+    [subscriptions, health],
+  );
+  const editable = (s: Subscription) => !showAll && s.consumerId.toLowerCase() === service.context.consumerId.toLowerCase();
+  const toReenable = (subscriptions ?? []).filter((s) => editable(s) && needsReenable(s));
+  const selected = subscriptions?.find((s) => s.id === selectedId);
+
+  const replace = (updated: Subscription) => setSubscriptions((list) => list?.map((s) => (s.id === updated.id ? updated : s)));
+  const act = async (work: () => Promise<void>) => {
+    setBusy(true);
+    setActionError(undefined);
+    try {
+      await work();
+    } catch (e) {
+      setActionError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const setEnabled = (s: Subscription, enabled: boolean) =>
+    act(async () => {
+      replace(await (enabled ? service.enable(s) : service.disable(s)));
+      notify(`${describeEvent(s.eventType)} subscription ${enabled ? "enabled" : "disabled"}.`);
+    });
+  const remove = (s: Subscription) =>
+    act(async () => {
+      await service.deleteSubscription(s.id);
+      setSubscriptions((list) => list?.filter((x) => x.id !== s.id));
+      setSelectedId(undefined);
+      notify(`${describeEvent(s.eventType)} subscription deleted.`);
+    }).finally(() => setDialog({ kind: "none" }));
+  const reenableAll = () =>
+    act(async () => {
+      let done = 0;
+      const failures: unknown[] = [];
+      for (const s of toReenable) {
+        try {
+          replace(await service.enable(s));
+          done++;
+        } catch (e) {
+          failures.push(e);
+        }
+      }
+      notify(`Re-enabled ${done} of ${done + failures.length} subscriptions.`);
+      if (failures.length > 0) throw failures[0];
+    }).finally(() => setDialog({ kind: "none" }));
+  const create = async (body: Subscription) => {
+    const created = await service.createSubscription(body);
+    setSubscriptions((list) => [created, ...(list ?? [])]);
+    setDialog({ kind: "none" });
+    notify(`${describeEvent(created.eventType)} subscription created.`);
+  };
+
+  const commands: IHeaderCommandBarItem[] = [
+    { id: "new", text: "New subscription", isPrimary: true, iconProps: { iconName: "Add" }, disabled: showAll, onActivate: () => setDialog({ kind: "new" }) },
+    {
+      id: "reenable",
+      text: "Re-enable all",
+      iconProps: { iconName: "PlayResume" },
+      disabled: toReenable.length === 0 || busy,
+      onActivate: () => setDialog({ kind: "bulk" }),
+    },
+    { id: "refresh", text: "Refresh", iconProps: { iconName: "Refresh" }, onActivate: () => setReloads((n) => n + 1) },
+  ];
+
+  return (
+    <Page className="flex-grow hr-page">
+      <Header
+        title="Hook Relay subscriptions"
+        titleSize={TitleSize.Large}
+        description={`Service hooks of project ${service.context.projectName} that deliver to Hook Relay.`}
+        commandBarItems={commands}
+      />
+      <div className="page-content page-content-top hr-content">
+        <Toggle
+          text="Show every subscription of this project (all consumers, read-only)"
+          ariaLabel="Show every subscription of this project, read-only"
+          checked={showAll}
+          onChange={(_e, checked) => {
+            setShowAll(checked);
+            setSelectedId(undefined);
+          }}
+        />
+        {actionError ? <ErrorCard error={actionError} operation="edit" /> : null}
+        {error ? <ErrorCard error={error} onRetry={() => setReloads((n) => n + 1)} /> : null}
+        {!error && !subscriptions ? <Spinner size={SpinnerSize.large} label="Loading subscriptions…" /> : null}
+        {subscriptions && subscriptions.length === 0 ? (
+          <ZeroData
+            imageAltText=""
+            iconProps={{ iconName: "PlugDisconnected" }}
+            primaryText={showAll ? "This project has no service hook subscriptions" : "No Hook Relay subscriptions in this project yet"}
+            secondaryText="Create one with New subscription: choose the Git event, optionally a repository and branch, and enter your Hook Relay endpoint's https:// URL and its token."
+            actionText={showAll ? undefined : "New subscription"}
+            onActionClick={() => setDialog({ kind: "new" })}
+          />
+        ) : null}
+        {subscriptions && subscriptions.length > 0 ? (
+          <Card className="bolt-table-card flex-grow" contentProps={{ contentPadding: false }}>
+            <SubscriptionsTable rows={rows} repositories={repositoryNames} onOpen={(s) => setSelectedId(s.id)} />
+          </Card>
+        ) : null}
+      </div>
+      {selected ? (
+        <SubscriptionPanel
+          service={service}
+          subscription={selected}
+          repositories={repositoryNames}
+          polling={props.testPolling ?? DEFAULT_POLLING}
+          canEdit={editable(selected)}
+          busy={busy}
+          onSetEnabled={setEnabled}
+          onDelete={(s) => setDialog({ kind: "delete", subscription: s })}
+          onDismiss={() => setSelectedId(undefined)}
+        />
+      ) : null}
+      {dialog.kind === "new" ? (
+        <NewSubscriptionDialog repositories={repositories} context={service.context} onCreate={create} onDismiss={() => setDialog({ kind: "none" })} />
+      ) : null}
+      {dialog.kind === "bulk" ? (
+        <BulkReenableDialog subscriptions={toReenable} repositories={repositoryNames} busy={busy} onConfirm={reenableAll} onDismiss={() => setDialog({ kind: "none" })} />
+      ) : null}
+      {dialog.kind === "delete" ? (
+        <ConfirmDialog
+          title="Delete subscription?"
+          confirmText="Delete"
+          danger
+          busy={busy}
+          onConfirm={() => remove(dialog.subscription)}
+          onDismiss={() => setDialog({ kind: "none" })}
+        >
+          <p>
+            Azure DevOps stops delivering {describeEvent(dialog.subscription.eventType).toLowerCase()} events to {dialog.subscription.consumerInputs?.url ?? "this endpoint"} and
+            deletes its history. This cannot be undone.
+          </p>
+        </ConfirmDialog>
+      ) : null}
+      <Toasts message={toast} onExpired={clearToast} />
+    </Page>
+  );
+}
+
+interface LoadedSubscriptions {
+  subscriptions: Subscription[] | undefined;
+  setSubscriptions: React.Dispatch<React.SetStateAction<Subscription[] | undefined>>;
+  repositories: GitRepository[];
+  health: Map<string, DeliveryHealth>;
+  error: unknown;
+}
+
+/** Subscriptions and repositories first, then delivery health in batches, one request per batch. */
+function useSubscriptions(service: HooksService, showAll: boolean, reloads: number): LoadedSubscriptions {
+  const [subscriptions, setSubscriptions] = React.useState<Subscription[]>();
+  const [repositories, setRepositories] = React.useState<GitRepository[]>([]);
+  const [health, setHealth] = React.useState(new Map<string, DeliveryHealth>());
+  const [error, setError] = React.useState<unknown>();
+
+  React.useEffect(() => {
+    let current = true;
+    setSubscriptions(undefined);
+    setError(undefined);
+    setHealth(new Map());
+    const load = async () => {
+      const [list, repos] = await Promise.all([
+        service.listSubscriptions(showAll ? "all" : "ours"),
+        // Without Git read access the filters show repository ids instead of names.
+        service.repositories().catch(() => [] as GitRepository[]),
+      ]);
+      if (!current) return;
+      setSubscriptions(list);
+      setRepositories(repos);
+      for (let start = 0; start < list.length && current; start += HEALTH_BATCH_SIZE) {
+        const batch = await service.deliveryHealth(list.slice(start, start + HEALTH_BATCH_SIZE).map((s) => s.id));
+        if (current) setHealth((previous) => new Map([...previous, ...batch]));
+      }
+    };
+    load().catch((e: unknown) => current && setError(e));
+    return () => {
+      current = false;
+    };
+  }, [service, showAll, reloads]);
+
+  return { subscriptions, setSubscriptions, repositories, health, error };
+}

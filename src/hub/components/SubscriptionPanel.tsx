@@ -1,0 +1,95 @@
+import * as React from "react";
+import { Button } from "azure-devops-ui/Button";
+import { ContentSize } from "azure-devops-ui/Callout";
+import { Panel } from "azure-devops-ui/Panel";
+import type { Subscription } from "azure-devops-extension-api/ServiceHooks";
+import { confidentialInputIds } from "../../contract";
+import type { HooksService } from "../services/HooksService";
+import { describeEvent, filtersInWords, type RepositoryNames } from "../model/filters";
+import { formatDateTime } from "../model/format";
+import { describeStatus, isEnabled } from "../model/status";
+import { HistoryList } from "./HistoryList";
+import { StatusPill } from "./StatusPill";
+import { TestButton, type TestPolling } from "./TestButton";
+
+export interface SubscriptionPanelProps {
+  service: HooksService;
+  subscription: Subscription;
+  repositories: RepositoryNames;
+  polling: TestPolling;
+  canEdit: boolean;
+  busy: boolean;
+  onSetEnabled: (subscription: Subscription, enabled: boolean) => void;
+  onDelete: (subscription: Subscription) => void;
+  onDismiss: () => void;
+}
+
+/** Everything about one subscription: what it does, why it is in its state, actions, and its history. */
+export function SubscriptionPanel(props: SubscriptionPanelProps): JSX.Element {
+  const { subscription: s } = props;
+  const status = describeStatus(s);
+  const [historyVersion, setHistoryVersion] = React.useState(0);
+  const enabled = isEnabled(s);
+  return (
+    <Panel
+      onDismiss={props.onDismiss}
+      titleProps={{ text: `${describeEvent(s.eventType)} subscription` }}
+      description={filtersInWords(s.eventType, s.publisherInputs, props.repositories)}
+      size={ContentSize.Large}
+    >
+      <div className="hr-panel">
+        <section aria-label="Status" className="hr-status-section">
+          <StatusPill subscription={s} />
+          <p>{status.explanation}</p>
+          {status.action ? <p><strong>What to do:</strong> {status.action}</p> : null}
+          {s.probationRetries ? <p>Probation probes so far: {s.probationRetries} of 7.</p> : null}
+          {s.lastProbationRetryDate ? <p>Last probe: {formatDateTime(s.lastProbationRetryDate)}</p> : null}
+        </section>
+        {props.canEdit ? (
+          <div className="hr-actions" role="group" aria-label="Subscription actions">
+            <TestButton service={props.service} subscription={s} polling={props.polling} onFinished={() => setHistoryVersion((v) => v + 1)} />
+            <Button
+              text={enabled ? "Disable" : "Enable"}
+              ariaLabel={enabled ? "Disable subscription" : "Enable subscription"}
+              disabled={props.busy}
+              onClick={() => props.onSetEnabled(s, !enabled)}
+            />
+            <Button text="Delete" ariaLabel="Delete subscription" danger disabled={props.busy} onClick={() => props.onDelete(s)} />
+          </div>
+        ) : (
+          <p className="hr-readonly">Read-only: this subscription belongs to another consumer or the page shows every consumer.</p>
+        )}
+        <dl className="hr-facts">
+          <dt>Endpoint</dt>
+          <dd>{s.consumerInputs?.url ?? "—"}</dd>
+          {hiddenInputIds(s).map((id) => (
+            <React.Fragment key={id}>
+              <dt>{id}</dt>
+              <dd>Set (hidden by Azure DevOps)</dd>
+            </React.Fragment>
+          ))}
+          <dt>Consumer</dt>
+          <dd>{s.consumerId}</dd>
+          <dt>Created</dt>
+          <dd>
+            {formatDateTime(s.createdDate)} by {s.createdBy?.displayName ?? "unknown"}
+          </dd>
+          <dt>Modified</dt>
+          <dd>
+            {formatDateTime(s.modifiedDate)} by {s.modifiedBy?.displayName ?? "unknown"}
+          </dd>
+        </dl>
+        <HistoryList service={props.service} subscriptionId={s.id} reloadKey={historyVersion} />
+      </div>
+    </Panel>
+  );
+}
+
+/** Azure DevOps returns confidential inputs as this mask; other consumers' secrets are recognised by it. */
+const MASK = "********";
+
+function hiddenInputIds(subscription: Subscription): string[] {
+  return Object.entries(subscription.consumerInputs ?? {})
+    .filter(([id, value]) => confidentialInputIds.includes(id) || value === MASK)
+    .map(([id]) => id);
+}

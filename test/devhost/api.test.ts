@@ -1,0 +1,168 @@
+/** The stand-in's REST API through the real azure-devops-extension-api clients. */
+import { startDevhost, type RunningDevhost } from "./support/devhost";
+import { SubscriptionStatus, type Subscription } from "azure-devops-extension-api/ServiceHooks";
+import { CONSUMER_ID, consumer } from "../../src/contract/manifest";
+import { PUBLISHER_ID } from "../../src/contract/events";
+import { SEED_PROJECT } from "../../src/devhost/seed";
+
+let devhost: RunningDevhost;
+
+beforeAll(async () => {
+  devhost = await startDevhost();
+});
+afterAll(() => devhost.close());
+
+const action = consumer.actions[0];
+
+function newSubscription(overrides: Partial<Subscription> = {}): Subscription {
+  return {
+    publisherId: PUBLISHER_ID,
+    eventType: "git.push",
+    consumerId: CONSUMER_ID,
+    consumerActionId: action.id,
+    publisherInputs: { projectId: SEED_PROJECT.id },
+    consumerInputs: { url: "https://hooks.example.com/hooks", token: "a-very-secret-token-123" },
+    ...overrides,
+  } as Subscription;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<{ name: string; status: number; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as { name: string; status: number; message: string };
+  }
+  throw new Error("expected the call to fail");
+}
+
+test("lists the seeded subscriptions as a bare array with numeric statuses and masked secrets", async () => {
+  const subscriptions = await devhost.hooks.listSubscriptions(undefined, undefined, CONSUMER_ID);
+  expect(Array.isArray(subscriptions)).toBe(true);
+  const statuses = new Set(subscriptions.map((s) => s.status));
+  for (const status of [0, 10, 20, 30, 40]) expect(statuses).toContain(status);
+  expect(subscriptions.every((s) => s.consumerId === CONSUMER_ID && s.consumerInputs.token === "********")).toBe(true);
+  expect(subscriptions[0].createdDate).toBeInstanceOf(Date);
+  expect(subscriptions.find((s) => s.status === SubscriptionStatus.OnProbation)?.probationRetries).toBe(3);
+  const all = await devhost.hooks.listSubscriptions();
+  expect(all.some((s) => s.consumerId === "webHooks" && s.consumerInputs.basicAuthPassword === "********")).toBe(true);
+});
+
+test("creates, gets, replaces (keeping the masked secret) and deletes a subscription", async () => {
+  const created = await devhost.hooks.createSubscription(newSubscription());
+  expect(created.status).toBe(SubscriptionStatus.Enabled);
+  expect(created.consumerInputs.token).toBe("********");
+  expect(created.createdBy.displayName).toBe("Jamal Hartnett");
+  expect(created.publisherInputs.tfsSubscriptionId).toMatch(/^[0-9a-f-]{36}$/);
+  expect(devhost.state.subscription(created.id)?.consumerInputs.token).toBe("a-very-secret-token-123");
+
+  const fetched = await devhost.hooks.getSubscription(created.id);
+  const disabled = await devhost.hooks.replaceSubscription({ ...fetched, status: SubscriptionStatus.DisabledByUser }, created.id);
+  expect(disabled.status).toBe(SubscriptionStatus.DisabledByUser);
+  expect(devhost.state.subscription(created.id)?.consumerInputs.token).toBe("a-very-secret-token-123");
+
+  await devhost.hooks.deleteSubscription(created.id);
+  const missing = await rejection(devhost.hooks.getSubscription(created.id));
+  expect(missing.name).toBe("TFS.WebApi.Exception");
+  expect(missing.status).toBe(404);
+  expect(missing.message).toBe(`Subscription ${created.id} could not be found.`);
+});
+
+test("queries subscriptions by project with publisherInputFilters", async () => {
+  const query = await devhost.hooks.createSubscriptionsQuery({
+    publisherId: PUBLISHER_ID,
+    consumerId: CONSUMER_ID,
+    publisherInputFilters: [{ conditions: [{ inputId: "projectId", operator: 0, inputValue: SEED_PROJECT.id, caseSensitive: false }] }],
+  } as never);
+  expect(query.results.length).toBeGreaterThanOrEqual(6);
+  const none = await devhost.hooks.createSubscriptionsQuery({
+    publisherInputFilters: [{ conditions: [{ inputId: "projectId", operator: 0, inputValue: "another-project" }] }],
+  } as never);
+  expect(none.results).toEqual([]);
+});
+
+test.each([
+  [{ consumerInputs: { url: "https://hooks.example.com/hooks" } }, "The required consumer input 'Token' was not specified."],
+  [{ consumerInputs: { url: "https://h.example.com", token: "a-very-secret-token-123", color: "red" } }, "The consumer input 'color' is not a known input of consumer 'Hook Relay'."],
+  [{ consumerInputs: { url: "https://h.example.com", token: "" } }, "The value of consumer input 'Token' cannot be empty."],
+  [{ consumerInputs: { url: "https://h.example.com", token: "********" } }, "The confidential consumer input 'Token' must be provided: a masked value can only keep an existing secret."],
+  [{ consumerInputs: { url: "http://hooks.example.com/hooks", token: "a-very-secret-token-123" } }, "Azure DevOps delivers only to https:// addresses."],
+  [{ consumerInputs: { url: "https://h.example.com", token: "a-very-secret-token-123", resourceDetailsToSend: "some" } }, "'some' is not an allowed value of consumer input 'Resource details to send'."],
+])("rejects an invalid subscription with a 400 and the service's message (%#)", async (overrides, message) => {
+  const error = await rejection(devhost.hooks.createSubscription(newSubscription(overrides as Partial<Subscription>)));
+  expect(error.status).toBe(400);
+  expect(error.message).toBe(message);
+});
+
+test("lets http://127.0.0.1 through only because allowHttp is on", async () => {
+  const created = await devhost.hooks.createSubscription(
+    newSubscription({ consumerInputs: { url: "http://127.0.0.1:9/hooks", token: "a-very-secret-token-123" } }),
+  );
+  expect(created.consumerInputs.url).toBe("http://127.0.0.1:9/hooks");
+  await devhost.hooks.deleteSubscription(created.id);
+});
+
+test("returns notification history newest first, and one notification by id", async () => {
+  const [seeded] = await devhost.hooks.listSubscriptions(undefined, "git.push", CONSUMER_ID);
+  const history = await devhost.hooks.getNotifications(seeded.id);
+  expect(history.length).toBeGreaterThan(0);
+  expect(history.map((n) => n.id)).toEqual([...history.map((n) => n.id)].sort((a, b) => b - a));
+  const failed = history.find((n) => n.details.response?.startsWith("StatusCode: 401"));
+  expect(failed?.result).toBe(20);
+  expect(failed?.details.request).toContain("Authorization: Bearer ********");
+  const one = await devhost.hooks.getNotification(seeded.id, history[0].id);
+  expect(one.eventId).toBe(history[0].eventId);
+});
+
+test("lists consumers including ours, built from the manifest", async () => {
+  const consumers = await devhost.hooks.listConsumers();
+  const ours = consumers.find((c) => c.id === CONSUMER_ID);
+  expect(ours?.name).toBe(consumer.name);
+  expect(ours?.inputDescriptors.map((i) => i.id)).toEqual(consumer.inputDescriptors.map((i) => i.id));
+  expect(ours?.inputDescriptors.find((i) => i.id === "token")?.inputMode).toBe(20);
+  const actions = await devhost.hooks.listConsumerActions(CONSUMER_ID);
+  expect(actions[0].consumerId).toBe(consumer.id);
+  const publishers = await devhost.hooks.listPublishers();
+  expect(publishers.map((p) => p.id)).toEqual([PUBLISHER_ID]);
+});
+
+test("serves Git repositories and branches of the project", async () => {
+  const repositories = await devhost.git.getRepositories(SEED_PROJECT.name);
+  expect(repositories.length).toBeGreaterThanOrEqual(3);
+  const refs = await devhost.git.getRefs(repositories[0].id, SEED_PROJECT.id, "heads/");
+  expect(refs.map((r) => r.name)).toContain("refs/heads/main");
+  const one = await devhost.git.getRepository(repositories[1].id, SEED_PROJECT.id);
+  expect(one.name).toBe(repositories[1].name);
+});
+
+test("wraps lists and writes camelCase enums and ISO dates for plain callers", async () => {
+  const response = await fetch(`${devhost.rootPath}_apis/hooks/subscriptions`, {
+    headers: { Authorization: `Bearer ${devhost.accessToken}`, Accept: "application/json;api-version=7.1" },
+  });
+  const body = (await response.json()) as { count: number; value: { status: string; createdDate: string }[] };
+  expect(body.count).toBe(body.value.length);
+  expect(body.value.map((s) => s.status)).toContain("onProbation");
+  expect(body.value[0].createdDate).toMatch(/^\d{4}-\d\d-\d\dT/);
+});
+
+test("answers 401 without the bearer token and 404 loudly for unknown routes", async () => {
+  const unauthorized = await fetch(`${devhost.rootPath}_apis/hooks/subscriptions`);
+  expect(unauthorized.status).toBe(401);
+  const unknown = await fetch(`${devhost.rootPath}_apis/hooks/nothingHere`, { headers: { Authorization: `Bearer ${devhost.accessToken}` } });
+  expect(unknown.status).toBe(404);
+  const error = (await unknown.json()) as Record<string, unknown>;
+  expect(error).toMatchObject({ $id: "1", innerException: null, errorCode: 0, eventId: 3000 });
+  expect(error.message).toContain("/_apis/hooks/nothingHere");
+  expect(devhost.logged.some((line) => line.includes("GET /fabrikam/_apis/hooks/nothingHere"))).toBe(true);
+});
+
+test("a test notification through the client is queued at once and completes asynchronously", async () => {
+  const [seeded] = await devhost.hooks.listSubscriptions(undefined, "git.push", CONSUMER_ID);
+  const queued = await devhost.hooks.createTestNotification({ subscriptionId: seeded.id, details: { eventType: "git.push" } } as never);
+  expect(queued.status).toBe(10);
+  await devhost.engine.idle();
+  const done = await devhost.hooks.getNotification(seeded.id, queued.id);
+  expect(done.status).toBe(100);
+  expect(done.result).toBe(20);
+  expect(done.details.errorDetail).toContain("ECONNREFUSED");
+  expect((await devhost.hooks.getSubscription(seeded.id)).status).toBe(seeded.status);
+});

@@ -1,0 +1,24 @@
+/** Optional JSON-file persistence of the stand-in's state. */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { seed } from "../../src/devhost/seed";
+import { DevhostState, SubscriptionStatus } from "../../src/devhost/state";
+
+test("a state file is written on flush and read back by a new state", () => {
+  const dir = mkdtempSync(join(tmpdir(), "devhost-state-"));
+  try {
+    const file = join(dir, "state.json");
+    const first = new DevhostState({ file });
+    seed(first, { subscriptions: 5 });
+    const [subscription] = first.data.subscriptions;
+    first.updateSubscription(subscription.id, { status: SubscriptionStatus.disabledByUser });
+    first.flush();
+    const second = new DevhostState({ file });
+    expect(second.data.subscriptions).toHaveLength(first.data.subscriptions.length);
+    expect(second.subscription(subscription.id)?.status).toBe(SubscriptionStatus.disabledByUser);
+    expect(second.data.nextNotificationId).toBe(first.data.nextNotificationId);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,130 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { SubscriptionStatus } from "azure-devops-extension-api/ServiceHooks";
+import { callsTo, startDevhost, type Devhost } from "./support/devhost";
+import { dataRows, healthLoaded, openDetails, renderHub, rowWith } from "./support/renderHub";
+
+let devhost: Devhost;
+beforeEach(() => {
+  devhost = startDevhost();
+});
+afterEach(() => devhost.close());
+
+function storedByUrl(fragment: string) {
+  const found = devhost.state.data.subscriptions.find((s) => s.consumerInputs.url.includes(fragment));
+  if (!found) throw new Error(`no seeded subscription for ${fragment}`);
+  return found;
+}
+
+function statusOf(row: HTMLElement): string | null | undefined {
+  return row.querySelector(".hr-status")?.textContent;
+}
+
+describe("Test", () => {
+  test("shows pending, then delivered with the status code and timing", async () => {
+    const subscription = storedByUrl("/hooks/fiber");
+    devhost.receivers.set(subscription.consumerInputs.url, 200);
+    const user = userEvent.setup();
+    await renderHub();
+    const panel = await openDetails("hooks/fiber");
+    await user.click(within(panel).getByRole("button", { name: "Send a test event" }));
+    const result = within(panel).getByRole("status", { name: "Test result" });
+    expect(result).toHaveTextContent(/Sending test event|Queued|Sending|Processing/);
+    await waitFor(() => expect(result).toHaveTextContent(/^Test delivered · HTTP 200 · \d+ ms$/));
+
+    const [sent] = callsTo(devhost, "POST", /_apis\/hooks\/TestNotifications$/i);
+    const body = JSON.parse(sent.body ?? "{}");
+    expect(body.subscriptionId).toBe(subscription.id);
+    expect(body.details).toMatchObject({ eventType: "git.push", consumerId: subscription.consumerId, consumerActionId: "deliver", publisherId: "tfs" });
+    expect(body.details.consumerInputs.token).toBe("********");
+    expect(callsTo(devhost, "GET", new RegExp(`subscriptions/${subscription.id}/Notifications/\\d+$`, "i")).length).toBeGreaterThan(0);
+  });
+
+  test("shows a failed delivery with the status code and Azure DevOps's error", async () => {
+    const subscription = storedByUrl("/hooks/payments");
+    devhost.receivers.set(subscription.consumerInputs.url, 500);
+    const user = userEvent.setup();
+    await renderHub();
+    const panel = await openDetails("hooks/payments");
+    await user.click(within(panel).getByRole("button", { name: "Send a test event" }));
+    const result = within(panel).getByRole("status", { name: "Test result" });
+    await waitFor(() => expect(result).toHaveTextContent("Test failed · HTTP 500"));
+    expect(result).toHaveTextContent("Response status code does not indicate success: 500");
+  });
+
+  test("shows an unreachable endpoint as failed without a response", async () => {
+    const user = userEvent.setup();
+    await renderHub();
+    const panel = await openDetails("hooks/reviews");
+    await user.click(within(panel).getByRole("button", { name: "Send a test event" }));
+    const result = within(panel).getByRole("status", { name: "Test result" });
+    await waitFor(() => expect(result).toHaveTextContent("Test failed · no response"));
+    expect(result).toHaveTextContent("An error occurred while sending the request.");
+  });
+});
+
+test("Enable sends a PUT with status enabled and updates the pill", async () => {
+  const subscription = storedByUrl("/hooks/comments");
+  const user = userEvent.setup();
+  await renderHub();
+  const panel = await openDetails("hooks/comments");
+  await user.click(within(panel).getByRole("button", { name: "Enable subscription" }));
+  await waitFor(() => expect(statusOf(rowWith("hooks/comments"))).toBe("Enabled"));
+  const [put] = callsTo(devhost, "PUT", /_apis\/hooks\/Subscriptions\/[^/]+$/i);
+  expect(put.url).toMatch(new RegExp(`/_apis/hooks/Subscriptions/${subscription.id}$`));
+  expect(JSON.parse(put.body ?? "{}")).toMatchObject({ id: subscription.id, status: SubscriptionStatus.Enabled, consumerInputs: { token: "********" } });
+  expect(devhost.state.subscription(subscription.id)?.status).toBe(SubscriptionStatus.Enabled);
+  // The masked token in the PUT did not overwrite the stored one.
+  expect(devhost.state.subscription(subscription.id)?.consumerInputs.token).toBe("seeded-token-0123456789abcdef");
+  expect(await screen.findByText("Pull request commented on subscription enabled.")).toBeInTheDocument();
+});
+
+test("Disable sends a PUT with status disabledByUser", async () => {
+  const subscription = storedByUrl("/hooks/fiber");
+  const user = userEvent.setup();
+  await renderHub();
+  const panel = await openDetails("hooks/fiber");
+  await user.click(within(panel).getByRole("button", { name: "Disable subscription" }));
+  await waitFor(() => expect(statusOf(rowWith("hooks/fiber"))).toBe("Disabled by user"));
+  const [put] = callsTo(devhost, "PUT", /_apis\/hooks\/Subscriptions\//i);
+  expect(JSON.parse(put.body ?? "{}").status).toBe(SubscriptionStatus.DisabledByUser);
+  expect(devhost.state.subscription(subscription.id)?.status).toBe(SubscriptionStatus.DisabledByUser);
+});
+
+test("Delete asks for confirmation, then sends DELETE and removes the row", async () => {
+  const subscription = storedByUrl("/hooks/legacy");
+  const user = userEvent.setup();
+  await renderHub();
+  const panel = await openDetails("hooks/legacy");
+  await user.click(within(panel).getByRole("button", { name: "Delete subscription" }));
+  const confirm = await screen.findByRole("dialog", { name: "Delete subscription?" });
+  expect(callsTo(devhost, "DELETE", /Subscriptions/i)).toHaveLength(0);
+  await user.click(within(confirm).getByRole("button", { name: "Delete" }));
+  await waitFor(() => expect(dataRows()).toHaveLength(5));
+  const [sent] = callsTo(devhost, "DELETE", /Subscriptions/i);
+  expect(sent.url).toMatch(new RegExp(`/_apis/hooks/Subscriptions/${subscription.id}$`));
+  expect(devhost.state.subscription(subscription.id)).toBeUndefined();
+});
+
+test("Re-enable all lists the failed subscriptions, then re-enables exactly those", async () => {
+  const user = userEvent.setup();
+  await renderHub();
+  await healthLoaded();
+  await user.click(screen.getByRole("button", { name: "Re-enable all" }));
+  const confirm = await screen.findByRole("dialog", { name: "Re-enable 3 subscriptions?" });
+  const listed = within(within(confirm).getByRole("list", { name: "Subscriptions to re-enable" })).getAllByRole("listitem");
+  expect(listed.map((item) => item.textContent)).toEqual([
+    "Pull request merge attempted — Repository: payments-api — On probation",
+    "Code pushed — Repository: infrastructure — Disabled by system",
+    "Pull request updated — Any repository, any branch — Disabled: inactive owner",
+  ]);
+  await user.click(within(confirm).getByRole("button", { name: "Re-enable" }));
+  await screen.findByText("Re-enabled 3 of 3 subscriptions.");
+  const puts = callsTo(devhost, "PUT", /_apis\/hooks\/Subscriptions\//i).map((call) => JSON.parse(call.body ?? "{}"));
+  expect(puts.map((body) => body.id).sort()).toEqual(
+    ["/hooks/payments", "/hooks/infra", "/hooks/legacy"].map((url) => storedByUrl(url).id).sort(),
+  );
+  expect(puts.every((body) => body.status === SubscriptionStatus.Enabled)).toBe(true);
+  expect(dataRows().map(statusOf)).toEqual(["Enabled", "Enabled", "Enabled", "Disabled by user", "Enabled", "Enabled"]);
+  expect(screen.getByRole("button", { name: "Re-enable all" })).toBeDisabled();
+});

@@ -1,0 +1,93 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { CONSUMER_ID } from "../../src/contract";
+import { SEED_PROJECT } from "../../src/devhost/seed";
+import { callsTo, startDevhost, type Devhost } from "./support/devhost";
+import { dataRows, healthLoaded, renderHub, rowWith } from "./support/renderHub";
+
+let devhost: Devhost;
+beforeEach(() => {
+  devhost = startDevhost();
+});
+afterEach(() => devhost.close());
+
+test("lists this project's Hook Relay subscriptions in words, one row per status", async () => {
+  await renderHub();
+  await healthLoaded();
+  const rows = dataRows();
+  expect(rows).toHaveLength(6);
+  expect(rowWith("hooks/fiber")).toHaveTextContent("Code pushed");
+  expect(rowWith("hooks/fiber")).toHaveTextContent("Repository: Fabrikam-Fiber-Git; Branch: main");
+  expect(rowWith("hooks/payments")).toHaveTextContent("Pull request merge attemptedRepository: payments-api");
+  expect(rowWith("hooks/comments")).toHaveTextContent("Any repository, any branch");
+  const statuses = rows.map((row) => row.querySelector(".hr-status")?.textContent);
+  expect(statuses).toEqual(["Enabled", "Enabled", "On probation", "Disabled by user", "Disabled by system", "Disabled: inactive owner"]);
+  // Seeded history of the push subscription: 200, 200, 401, 200, 503 then 200, 200.
+  expect(rowWith("hooks/fiber")).toHaveTextContent("83% of 6");
+  expect(rowWith("hooks/infra")).toHaveTextContent("0% of 1");
+  expect(rowWith("hooks/infra")).toHaveTextContent("Failed,");
+  expect(rowWith("hooks/reviews")).toHaveTextContent("No deliveries kept");
+  expect(rowWith("hooks/legacy")).toHaveTextContent("Normal Paulk");
+  for (const repository of devhost.state.data.repositories) expect(document.body.textContent).not.toContain(repository.id);
+});
+
+test("asks for this project's subscriptions of this extension's consumer, and for health in one query", async () => {
+  await renderHub();
+  await healthLoaded();
+  const [query] = callsTo(devhost, "POST", /_apis\/hooks\/SubscriptionsQuery$/i);
+  expect(JSON.parse(query.body ?? "{}")).toEqual({
+    publisherId: "tfs",
+    consumerId: CONSUMER_ID,
+    publisherInputFilters: [{ conditions: [{ inputId: "projectId", operator: 0, inputValue: SEED_PROJECT.id, caseSensitive: false }] }],
+  });
+  expect(query.headers.accept).toMatch(/api-version=.*enumsAsNumbers=true;msDateFormat=true;noArrayWrap=true/);
+  expect(query.headers.authorization).toBe("Bearer fake-access-token");
+  expect(callsTo(devhost, "POST", /NotificationsQuery$/i)).toHaveLength(1);
+  expect(callsTo(devhost, "GET", /Notifications/i)).toHaveLength(0);
+});
+
+test("never renders confidential inputs, also for other consumers' subscriptions", async () => {
+  const user = userEvent.setup();
+  await renderHub();
+  await healthLoaded();
+  await user.click(screen.getByRole("switch", { name: /Show every subscription/ }));
+  await waitFor(() => expect(dataRows()).toHaveLength(7));
+  await user.click(within(rowWith("webhooks/ci")).getByRole("button", { name: /^Details of/ }));
+  await screen.findByRole("dialog", { name: "Code pushed subscription" });
+  expect(screen.getByRole("region", { name: "Notification history" })).toBeInTheDocument();
+  const text = document.body.textContent ?? "";
+  expect(text).not.toContain("seeded-token-0123456789abcdef");
+  expect(text).not.toContain("not-a-real-password");
+  expect(screen.getByText("basicAuthPassword").nextSibling).toHaveTextContent("Set (hidden by Azure DevOps)");
+  expect(text).not.toContain("********");
+  expect(screen.getByText(/Read-only/)).toBeInTheDocument();
+  expect(screen.queryByRole("button", { name: "Send a test event" })).not.toBeInTheDocument();
+});
+
+test("shows the empty state with how to create the first subscription", async () => {
+  devhost.state.data.subscriptions = [];
+  await renderHub().catch(() => undefined);
+  expect(await screen.findByText("No Hook Relay subscriptions in this project yet")).toBeInTheDocument();
+  expect(screen.getByText(/Create one with New subscription/)).toBeInTheDocument();
+});
+
+test("explains a 403 with the missing permission and who has it", async () => {
+  devhost.failWith((call) => /SubscriptionsQuery/i.test(call.url), 403, "Access denied: Jamal needs View subscriptions.");
+  await renderHub().catch(() => undefined);
+  const alert = await screen.findByRole("alert");
+  expect(alert).toHaveTextContent('You need the "View subscriptions" permission');
+  expect(alert).toHaveTextContent("Project Administrators have it by default");
+  expect(screen.queryByRole("button", { name: "Retry" })).not.toBeInTheDocument();
+});
+
+test("reports a network failure and loads after Retry", async () => {
+  let failures = 1;
+  devhost.failWith((call) => /SubscriptionsQuery/i.test(call.url) && failures-- > 0, 503, "The service is unavailable.");
+  const user = userEvent.setup();
+  await renderHub().catch(() => undefined);
+  const alert = await screen.findByRole("alert");
+  expect(alert).toHaveTextContent("The request failed (HTTP 503)");
+  expect(alert).toHaveTextContent("The service is unavailable.");
+  await user.click(screen.getByRole("button", { name: "Retry" }));
+  await waitFor(() => expect(dataRows()).toHaveLength(6));
+});

@@ -1,0 +1,78 @@
+/**
+ * The faked transport: the devhost's framework-free Azure DevOps API (src/devhost/api) and its
+ * delivery engine, seeded with a realistic project, behind the global fetch the real
+ * azure-devops-extension-api clients use. Endpoint deliveries go to in-test receivers.
+ */
+import { createAzureDevOpsApi } from "../../../src/devhost/api";
+import { DeliveryEngine } from "../../../src/devhost/delivery/engine";
+import { SEED_PROJECT, seed } from "../../../src/devhost/seed";
+import { DevhostState } from "../../../src/devhost/state";
+import { configureHost, resetHost } from "../fakeSdk";
+import { setFetchHandler, type FetchCall } from "./fetch";
+
+export const ORIGIN = "http://devhost.test";
+export const ORGANIZATION = "fabrikam";
+export const SERVICE_ROOT = `${ORIGIN}/${ORGANIZATION}/`;
+
+const REASONS: Record<number, string> = { 200: "OK", 204: "No Content", 401: "Unauthorized", 403: "Forbidden", 500: "Internal Server Error" };
+
+export interface Devhost {
+  state: DevhostState;
+  engine: DeliveryEngine;
+  /** Every call the page made to Azure DevOps, in order. */
+  requests: FetchCall[];
+  /** Endpoint URL → the HTTP status its receiver answers deliveries with. */
+  receivers: Map<string, number>;
+  /** Answer Azure DevOps calls matching the predicate with this status instead (e.g. 403). */
+  failWith(predicate: (call: FetchCall) => boolean, status: number, message: string): void;
+  close(): Promise<void>;
+}
+
+export function startDevhost(options: { extraSubscriptions?: number } = {}): Devhost {
+  const state = new DevhostState({ organization: ORGANIZATION });
+  seed(state, { subscriptions: options.extraSubscriptions });
+  const engine = new DeliveryEngine(state, { timeoutMs: 2000 });
+  const api = createAzureDevOpsApi(state, { delivery: engine, origin: ORIGIN, log: () => undefined });
+  const requests: FetchCall[] = [];
+  const receivers = new Map<string, number>();
+  const failures: { predicate: (call: FetchCall) => boolean; status: number; message: string }[] = [];
+
+  setFetchHandler(async (call) => {
+    if (!call.url.startsWith(SERVICE_ROOT)) return receive(call, receivers);
+    requests.push(call);
+    const failure = failures.find((f) => f.predicate(call));
+    if (failure) return json(failure.status, { message: failure.message, typeKey: "UnauthorizedRequestException" });
+    const url = new URL(call.url);
+    const answer = await api.handle({ method: call.method, url: url.pathname + url.search, headers: { ...call.headers, host: url.host }, body: call.body });
+    return new Response(answer.status === 204 ? null : answer.body, { status: answer.status, statusText: REASONS[answer.status] ?? "", headers: answer.headers });
+  });
+  resetHost();
+  configureHost({ serviceRoot: SERVICE_ROOT, project: { id: SEED_PROJECT.id, name: SEED_PROJECT.name } });
+
+  return {
+    state,
+    engine,
+    requests,
+    receivers,
+    failWith: (predicate, status, message) => failures.push({ predicate, status, message }),
+    async close() {
+      await engine.idle();
+      engine.close();
+    },
+  };
+}
+
+async function receive(call: FetchCall, receivers: Map<string, number>): Promise<Response> {
+  const status = receivers.get(call.url);
+  if (status === undefined) throw new TypeError("fetch failed");
+  return new Response(null, { status, statusText: REASONS[status] ?? "", headers: { date: new Date().toUTCString() } });
+}
+
+function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, statusText: REASONS[status] ?? "", headers: { "content-type": "application/json" } });
+}
+
+/** The requests to one REST resource, e.g. calls(devhost, "PUT", /Subscriptions\//). */
+export function callsTo(devhost: Devhost, method: string, path: RegExp): FetchCall[] {
+  return devhost.requests.filter((r) => r.method === method && path.test(new URL(r.url).pathname));
+}
