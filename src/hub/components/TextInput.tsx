@@ -1,5 +1,6 @@
 import * as React from "react";
 import { TextField } from "azure-devops-ui/TextField";
+import { getSafeId } from "azure-devops-ui/Util";
 
 export interface TextInputProps {
   id: string;
@@ -14,13 +15,17 @@ export interface TextInputProps {
   placeholder?: string;
 }
 
-/** azure-devops-ui TextField with a real <label> and its validation message tied in with aria-describedby. */
+/**
+ * azure-devops-ui TextField with a visible label and its validation message tied in with aria-describedby.
+ * TextField prefixes the ids it renders (getSafeId), so the label and message use the same prefix.
+ */
 export function TextInput(props: TextInputProps): JSX.Element {
+  const labelId = `${props.id}-label`;
   const messageId = `${props.id}-message`;
   const message = props.error ?? props.description;
   return (
     <div className={`hr-field${props.error ? " hr-field-error" : ""}`}>
-      <label htmlFor={props.id} className="hr-label">
+      <label id={getSafeId(labelId)} htmlFor={getSafeId(props.id)} className="hr-label">
         {props.label}
         {props.required ? " (required)" : ""}
       </label>
@@ -31,12 +36,13 @@ export function TextInput(props: TextInputProps): JSX.Element {
         autoComplete={false}
         maxLength={props.maxLength}
         placeholder={props.placeholder}
+        ariaLabelledBy={labelId}
         ariaInvalid={props.error ? true : undefined}
         ariaDescribedBy={message ? messageId : undefined}
         onChange={(_e, value) => props.onChange(value)}
       />
       {message ? (
-        <div id={messageId} className={props.error ? "hr-message-error" : "hr-message"} role={props.error ? "alert" : undefined}>
+        <div id={getSafeId(messageId)} className={props.error ? "hr-message-error" : "hr-message"} role={props.error ? "alert" : undefined}>
           {message}
         </div>
       ) : null}
