@@ -4,9 +4,11 @@
  *
  * Flags (or env): --port (DEVHOST_PORT, default 3000), --state-file (DEVHOST_STATE_FILE),
  * --seed / --no-seed, --subscriptions N (extra seeded subscriptions), --time-scale (DEVHOST_TIME_SCALE),
- * --endpoint-port (default 0 = any free port), --ready-file PATH (writes the URLs and tokens as JSON; for tests).
+ * --endpoint-port (default 0 = any free port), --ready-file PATH (writes the URLs and tokens as JSON; for tests),
+ * --allow-http (also accept and deliver to http://127.0.0.1 / localhost, e.g. your own endpoint without TLS),
+ * --trust-certificate FILE (a PEM certificate deliveries trust, e.g. your own endpoint's self-signed one).
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { CONSUMER_ID, consumer } from "../contract/manifest";
 import { PUBLISHER_ID } from "../contract/events";
 import { startCompanion, type Companion } from "./companion";
@@ -21,6 +23,8 @@ interface Flags {
   timeScale: number;
   endpointPort: number;
   readyFile?: string;
+  allowHttp: boolean;
+  trustCertificate?: string;
 }
 
 function parseFlags(argv: string[], env: NodeJS.ProcessEnv): Flags {
@@ -28,7 +32,7 @@ function parseFlags(argv: string[], env: NodeJS.ProcessEnv): Flags {
   const switches = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const [name, inline] = argv[i].replace(/^--/, "").split("=", 2);
-    if (name === "seed" || name === "no-seed") switches.add(name);
+    if (name === "seed" || name === "no-seed" || name === "allow-http") switches.add(name);
     else values.set(name, inline ?? argv[++i]);
   }
   const number = (name: string, fallback: number) => {
@@ -45,14 +49,27 @@ function parseFlags(argv: string[], env: NodeJS.ProcessEnv): Flags {
     timeScale: number("time-scale", Number(env.DEVHOST_TIME_SCALE ?? 1)) || 1,
     endpointPort: number("endpoint-port", 0),
     readyFile: values.get("ready-file"),
+    allowHttp: switches.has("allow-http"),
+    trustCertificate: values.get("trust-certificate"),
   };
 }
 
-/** The subscription a newcomer sees working: every git.push of the project to the local endpoint. */
-function addDemoSubscription(state: DevhostState, companion: Companion): string {
+const DEMO_SUBSCRIPTION_ID = "de000000-0000-4000-8000-000000000001";
+
+/**
+ * The subscription a newcomer sees working: every git.push of the project to the local endpoint.
+ * A kept state file still has it from an earlier run: it is pointed at this run's endpoint.
+ */
+function addDemoSubscription(state: DevhostState, companion: Companion): void {
   const project = state.data.projects[0];
-  const id = "de000000-0000-4000-8000-000000000001";
-  if (!project || state.subscription(id)) return id;
+  const id = DEMO_SUBSCRIPTION_ID;
+  const consumerInputs = { url: companion.hooksUrl, token: companion.ingestToken };
+  const actionDescription = `Endpoint URL: ${companion.hooksUrl}`;
+  if (!project) return;
+  if (state.subscription(id)) {
+    state.updateSubscription(id, { consumerInputs, actionDescription });
+    return;
+  }
   const now = new Date().toISOString();
   const user = state.currentUser();
   state.addSubscription({
@@ -64,9 +81,9 @@ function addDemoSubscription(state: DevhostState, companion: Companion): string 
     eventDescription: "Repository: [Any], Branch: [Any]",
     consumerId: CONSUMER_ID,
     consumerActionId: consumer.actions[0].id,
-    actionDescription: `Endpoint URL: ${companion.hooksUrl}`,
+    actionDescription,
     publisherInputs: { projectId: project.id },
-    consumerInputs: { url: companion.hooksUrl, token: companion.ingestToken },
+    consumerInputs,
     subscriberId: user.id,
     createdById: user.id,
     modifiedById: user.id,
@@ -76,15 +93,23 @@ function addDemoSubscription(state: DevhostState, companion: Companion): string 
     lastProbationRetryDate: null,
     lastSuccessfulAttemptDate: null,
   });
-  return id;
 }
 
 async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2), process.env);
   const state = new DevhostState({ file: flags.stateFile });
   const companion = await startCompanion({ port: flags.endpointPort });
-  const devhost = buildDevhost({ state, seed: flags.seed, seedSubscriptions: flags.subscriptions, timeScale: flags.timeScale });
-  const demoSubscriptionId = flags.seed ? addDemoSubscription(state, companion) : undefined;
+  const devhost = buildDevhost({
+    state,
+    seed: flags.seed,
+    seedSubscriptions: flags.subscriptions,
+    timeScale: flags.timeScale,
+    allowHttp: flags.allowHttp,
+    trustedCertificates: [companion.certificate, ...(flags.trustCertificate ? [readFileSync(flags.trustCertificate, "utf8")] : [])],
+    onSeed: (seeded) => addDemoSubscription(seeded, companion),
+  });
+  if (flags.seed) addDemoSubscription(state, companion);
+  const demoSubscriptionId = state.subscription(DEMO_SUBSCRIPTION_ID) ? DEMO_SUBSCRIPTION_ID : undefined;
   await devhost.app.listen({ port: flags.port, host: "127.0.0.1" });
   const { port } = devhost.app.server.address() as { port: number };
   const url = `http://127.0.0.1:${port}/`;
@@ -99,7 +124,10 @@ async function main(): Promise<void> {
       `  organization        ${url}${state.organization}/   (REST API under _apis/, bearer token from the host page)`,
       `  state               ${flags.stateFile ?? "in memory"}; time scale ${flags.timeScale}`,
       "",
-      "  Note: this stand-in accepts and delivers to http://127.0.0.1 / localhost (allowHttp).",
+      "  The endpoint serves https with a self-signed certificate made for this run; the stand-in trusts it.",
+      flags.allowHttp
+        ? "  --allow-http: this stand-in also accepts and delivers to http://127.0.0.1 / localhost."
+        : "  Like Azure DevOps, the stand-in delivers only to https:// URLs (--allow-http adds http://127.0.0.1 / localhost).",
       "  Azure DevOps itself only delivers to https:// addresses it can reach from the internet.",
       "",
     ].join("\n"),

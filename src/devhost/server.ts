@@ -22,8 +22,12 @@ export interface DevhostOptions {
   /** Extra subscriptions the seed adds (rendering benchmarks). */
   seedSubscriptions?: number;
   timeScale?: number;
-  /** Accept and deliver to http://127.0.0.1 / localhost endpoints. Default true in the devhost. */
+  /** Accept and deliver to http://127.0.0.1 / localhost endpoints. Default true here; `npm run demo` turns it off. */
   allowHttp?: boolean;
+  /** PEM certificates deliveries trust besides Node's default CAs (the local companion's self-signed one). */
+  trustedCertificates?: string[];
+  /** Runs after every seeding, at start and on /_devhost/reset: e.g. to add the demo subscription again. */
+  onSeed?: (state: DevhostState) => void;
   /** The bearer token the API requires; random by default. The host page hands it to the hub. */
   accessToken?: string;
   /** Log unknown routes and delivery problems. Default console.warn. */
@@ -64,8 +68,12 @@ export function buildDevhost(options: DevhostOptions = {}): Devhost {
   const allowHttp = options.allowHttp ?? true;
   const accessToken = options.accessToken ?? randomBytes(24).toString("base64url");
   const seedSubscriptions = options.seedSubscriptions;
-  if ((options.seed ?? true) && state.data.projects.length === 0) seed(state, { subscriptions: seedSubscriptions });
-  const engine = new DeliveryEngine(state, { timeScale: options.timeScale, allowHttp, log });
+  const seedProject = (subscriptions: number | undefined) => {
+    seed(state, { subscriptions });
+    options.onSeed?.(state);
+  };
+  if ((options.seed ?? true) && state.data.projects.length === 0) seedProject(seedSubscriptions);
+  const engine = new DeliveryEngine(state, { timeScale: options.timeScale, allowHttp, trustedCertificates: options.trustedCertificates, log });
   const api = createAzureDevOpsApi(state, { accessToken, allowHttp, delivery: engine, log });
   const root = projectRoot(__dirname);
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
@@ -115,7 +123,7 @@ export function buildDevhost(options: DevhostOptions = {}): Devhost {
   app.post("/_devhost/reset", async (request) => {
     const body = jsonBody(request);
     state.replace(emptyData(state.organization));
-    if (body.seed !== false) seed(state, { subscriptions: Number(body.subscriptions) || seedSubscriptions });
+    if (body.seed !== false) seedProject(Number(body.subscriptions) || seedSubscriptions);
     return { subscriptions: state.data.subscriptions.length };
   });
 

@@ -32,6 +32,8 @@ export interface ServerOptions {
   retention?: { days?: number; maxRows?: number; intervalMs?: number; chunkSize?: number };
   /** Node process metrics on /metrics; off for servers built in tests. */
   processMetrics?: boolean;
+  /** Serve https directly (PEM key and certificate) rather than behind a TLS-terminating proxy. */
+  https?: { key: string | Buffer; cert: string | Buffer };
 }
 
 export interface EndpointServer extends FastifyInstance {
@@ -43,11 +45,12 @@ export function buildServer(options: ServerOptions): EndpointServer {
   if (options.readTokens.length === 0) throw new Error("At least one read token is required.");
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
   const app = Fastify({
+    ...(options.https ? { https: options.https } : {}),
     logger: redacted(options.logger ?? false),
     bodyLimit,
     // Only strict validation: no silent coercion of a numeric "id" into a string, no removed keys.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
-  });
+  }) as unknown as FastifyInstance;
 
   const { store } = options;
   const feed = new EventFeed();

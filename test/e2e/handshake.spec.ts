@@ -1,5 +1,5 @@
 /** The hub loads through the real SDK handshake, and a published git.push reaches the real endpoint. */
-import { deliveriesSettled, expect, openHub, publishEvent, screenshot, test } from "./fixtures";
+import { deliveriesSettled, expect, openHub, publishEvent, readCompanion, screenshot, test } from "./fixtures";
 
 test("the hub loads inside the host page through the real SDK handshake", async ({ page, stack }) => {
   const hub = await openHub(page, stack);
@@ -19,11 +19,9 @@ test("a git.push published through the stand-in reaches the real endpoint's read
   expect(ours).toBeDefined();
   await deliveriesSettled(stack);
 
-  const stored = await fetch(`${stack.companion.origin}/api/events/${published.eventId}`, {
-    headers: { authorization: `Bearer ${stack.companion.readToken}` },
-  });
+  const stored = await readCompanion(stack, `/api/events/${published.eventId}`);
   expect(stored.status).toBe(200);
-  expect(JSON.stringify(await stored.json())).toContain(published.eventId);
+  expect(JSON.stringify(stored.body)).toContain(published.eventId);
 
   const notification = await fetch(
     `${stack.url}${stack.organization}/_apis/hooks/subscriptions/${stack.demoSubscriptionId}/notifications/${ours!.id}`,

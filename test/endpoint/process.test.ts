@@ -17,6 +17,9 @@ interface Running {
   exited: Promise<number | null>;
 }
 
+const running: Running[] = [];
+
+/** Starts the endpoint and resolves once it prints its address; afterEach kills whatever is left. */
 function startEndpoint(env: Record<string, string>): Promise<Running> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build:node\` before these tests.`);
   const child = spawn(process.execPath, [MAIN], {
@@ -25,11 +28,18 @@ function startEndpoint(env: Record<string, string>): Promise<Running> {
   });
   let output = "";
   const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+  const endpoint: Running = { url: "", child, output: () => output, exited };
+  running.push(endpoint);
   return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error(`endpoint did not start within 15 s:\n${output}`)), 15_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const listening = /listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (listening) resolvePromise({ url: listening[1], child, output: () => output, exited });
+      if (listening && !endpoint.url) {
+        clearTimeout(timer);
+        endpoint.url = listening[1];
+        resolvePromise(endpoint);
+      }
     };
     child.stdout!.on("data", onData);
     child.stderr!.on("data", onData);
@@ -93,7 +103,6 @@ async function loadUntilKilled(endpoint: Running, killAfterAcks: number): Promis
 
 let dirs: string[] = [];
 let pg: TestPostgres | undefined;
-const running: Running[] = [];
 
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), "hookrelay-proc-"));
@@ -101,11 +110,7 @@ function tempDir(): string {
   return dir;
 }
 
-async function launch(env: Record<string, string>): Promise<Running> {
-  const endpoint = await startEndpoint(env);
-  running.push(endpoint);
-  return endpoint;
-}
+const launch = startEndpoint;
 
 afterEach(async () => {
   for (const endpoint of running.splice(0)) {

@@ -17,12 +17,15 @@ import {
 import { MAX_PROBATION_RETRIES, MAX_TRANSIENT_RETRIES, probationWindow, retryDelay } from "./backoff";
 import { buildRequest, HISTORY_LIMIT, responseText, type OutgoingRequest } from "./request";
 import { testSampleEvent } from "./testSample";
+import { sendDelivery } from "./transport";
 
 export interface DeliveryOptions {
   /** Multiplies every delay and window: 0.001 turns a 20-minute probation window into 1.2 s. Default 1. */
   timeScale?: number;
   /** Deliver to http://127.0.0.1 / localhost (see loopback.ts). Default false, as Azure DevOps. */
   allowHttp?: boolean;
+  /** PEM certificates to trust besides Node's default CAs, e.g. the local companion's self-signed one. */
+  trustedCertificates?: string[];
   /** Request timeout; default 30 s × timeScale, but never under 2 s so a busy machine does not fake timeouts. */
   timeoutMs?: number;
   random?: () => number;
@@ -262,14 +265,12 @@ export class DeliveryEngine {
 
   private async send(request: OutgoingRequest, notificationId: number): Promise<Outcome> {
     try {
-      const response = await fetch(request.url, {
-        method: "POST",
-        headers: [...request.headers, ["Content-Type", "application/json; charset=utf-8"]],
+      const response = await sendDelivery(request.url, {
+        headers: request.headers,
         body: request.body,
-        redirect: "follow",
-        signal: AbortSignal.timeout(this.timeoutMs()),
+        timeoutMs: this.timeoutMs(),
+        trustedCertificates: this.options.trustedCertificates,
       });
-      await response.body?.cancel();
       const outcome = classify(response.status);
       this.update(notificationId, {}, {
         response: responseText(response.status, response.statusText, response.headers),
@@ -280,11 +281,10 @@ export class DeliveryEngine {
       return outcome;
     } catch (error) {
       const timedOut = (error as Error).name === "TimeoutError";
-      const cause = (error as { cause?: Error }).cause;
       this.update(notificationId, {}, {
         response: null,
         errorMessage: timedOut ? "A task was canceled." : "An error occurred while sending the request.",
-        errorDetail: timedOut ? `The request timed out after ${this.timeoutMs()} ms.` : (cause?.message ?? (error as Error).message),
+        errorDetail: timedOut ? `The request timed out after ${this.timeoutMs()} ms.` : (error as Error).message,
       });
       return timedOut ? "transient" : "enduring";
     }

@@ -2,6 +2,7 @@
  * Builds the one HTTP request a contributed consumer gets (DataDrivenConsumerAction.CreateHttpRequest)
  * and the text the notification history keeps of it and of the response.
  */
+import type { IncomingHttpHeaders } from "node:http";
 import type { ManifestPublishEvent } from "../../contract/manifest";
 import { MASK } from "../api/present";
 import { isLoopbackHttp } from "../loopback";
@@ -102,8 +103,7 @@ function requestText(maskedUrl: string, headers: [string, string][], body: strin
 }
 
 /** Status line and headers only: the real service never reads the response body. */
-export function responseText(status: number, statusText: string, headers: Headers): string {
-  const lines: string[] = [];
-  headers.forEach((value, name) => lines.push(`${name}: ${value}`));
+export function responseText(status: number, statusText: string, headers: IncomingHttpHeaders): string {
+  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${Array.isArray(value) ? value.join(", ") : String(value)}`);
   return truncate(`StatusCode: ${status}, ReasonPhrase: '${statusText}', Version: 1.1, Content: System.Net.Http.StreamContent, Headers:\r\n${headerBlock(lines)}`);
 }
