@@ -78,25 +78,37 @@ async function measure(target, step, postgres) {
     if (target.resetPostgres) await postgres.reset();
     const db = target.db?.(workDir);
     const server = db ? await startHookRelay({ db, workDir }) : await target.start(workDir);
-    const url = `${server.url}/hooks`;
-    const mix = payloadMix(step.size);
-    const bytes = Math.round(mix.templates.reduce((sum, t) => sum + t.bytes, 0) / mix.templates.length);
-    const load = { url, token: INGEST_TOKEN, connections: step.connections, mix };
-    const warmup = await runLoad({ ...load, seconds: WARMUP_SECONDS });
-    const result = await runLoad({ ...load, seconds: SECONDS });
-    const peakRssMiB = (server.peakRssKb() ?? 0) / 1024;
-    let durable = "n/a";
-    if (db) {
+    try {
+      const result = await loadServer(server, step);
+      if (!db) return { ...result, durable: "n/a" };
+      // Killed, not stopped: what is in the database now is what a crash would have left.
       await server.stop("SIGKILL");
-      const { missing, duplicated } = checkExactlyOnce([...warmup.acknowledged, ...result.acknowledged], await storedCounts(db));
-      durable = missing.length === 0 && duplicated.length === 0 ? "yes" : `NO: ${missing.length} missing, ${duplicated.length} twice`;
-    } else {
+      const { missing, duplicated } = checkExactlyOnce(result.acknowledged, await storedCounts(db));
+      const durable = missing.length === 0 && duplicated.length === 0 ? "yes" : `NO: ${missing.length} missing, ${duplicated.length} twice`;
+      return { ...result, durable };
+    } finally {
       await server.stop();
     }
-    return { ...result, bytes, peakRssMiB, durable };
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+/** Warm-up, then the measured run, with the server's CPU time and peak memory. */
+async function loadServer(server, step) {
+  const mix = payloadMix(step.size);
+  const bytes = mix.templates.reduce((sum, t) => sum + t.bytes, 0) / mix.templates.length;
+  const load = { url: `${server.url}/hooks`, token: INGEST_TOKEN, connections: step.connections, mix };
+  const warmup = await runLoad({ ...load, seconds: WARMUP_SECONDS });
+  const cpuBefore = server.cpuMs();
+  const result = await runLoad({ ...load, seconds: SECONDS });
+  return {
+    ...result,
+    bytes,
+    acknowledged: [...warmup.acknowledged, ...result.acknowledged],
+    cpuUsPerRequest: ((server.cpuMs() - cpuBefore) * 1000) / Math.max(1, result.ok),
+    peakRssMiB: (server.peakRssKb() ?? 0) / 1024,
+  };
 }
 
 const fmt = (n, digits = 0) => n.toFixed(digits);
@@ -108,15 +120,19 @@ async function main() {
   const postgres = process.env.BENCH_SKIP_POSTGRES === "1" ? undefined : await startPostgres();
   const rows = [];
   let ratio;
+  let cpuRatio;
   try {
     const list = targets(postgres);
     for (const step of PLAN) {
-      const bare = { rps: 0 };
+      const bare = { rps: 0, cpu: 0 };
       for (const target of list) {
         const r = await measure(target, step, postgres);
-        if (target === list[0]) bare.rps = r.rps;
+        if (target === list[0]) Object.assign(bare, { rps: r.rps, cpu: r.cpuUsPerRequest });
         const vsBare = bare.rps > 0 ? r.rps / bare.rps : 0;
-        if (target.name === "Hook Relay SQLite" && step.size === RATIO_SIZE && step.connections === RATIO_CONNECTIONS) ratio = vsBare;
+        if (target.name === "Hook Relay SQLite" && step.size === RATIO_SIZE && step.connections === RATIO_CONNECTIONS) {
+          ratio = vsBare;
+          cpuRatio = bare.cpu / r.cpuUsPerRequest;
+        }
         const row = [
           target.name,
           `${fmt(r.bytes / 1024, 1)} KB`,
@@ -126,6 +142,7 @@ async function main() {
           String(r.p50),
           String(r.p99),
           fmt(r.peakRssMiB),
+          fmt(r.cpuUsPerRequest),
           String(r.non2xx + r.errors + r.timeouts),
           r.durable,
         ];
@@ -136,7 +153,7 @@ async function main() {
   } finally {
     await postgres?.stop();
   }
-  const header = ["target", "payload", "connections", "2xx/s", "vs bare", "p50 ms", "p99 ms", "peak RSS MiB", "non-2xx+errors", "every 2xx stored once"];
+  const header = ["target", "payload", "connections", "2xx/s", "vs bare", "p50 ms", "p99 ms", "peak RSS MiB", "server CPU µs per 2xx", "non-2xx+errors", "every 2xx stored once"];
   const durability = targets(postgres).map((t) => `- **${t.name}**: ${t.durability}`).join("\n");
   writeSection(
     "ingest",
@@ -144,9 +161,12 @@ async function main() {
       `Each row: a fresh server process and store, ${WARMUP_SECONDS} s warm-up then ${SECONDS} s of autocannon on loopback ` +
       `(same process as the orchestrator, so it shares the CPU with the server). Payloads: the five official samples in turn, ` +
       `fresh UUID ids, padded (or trimmed of their optional messages) to the size class; "payload" is the mean size. ` +
-      `"vs bare" is the 2xx/s ratio to the bare node:http server in the same step.\n\n` +
+      `"vs bare" is the 2xx/s ratio to the bare node:http server in the same step. "server CPU µs per 2xx" is the ` +
+      `server process's user+system CPU time during the measured run divided by its 2xx answers (PostgreSQL's own ` +
+      `processes not included): it depends much less on what else the machine is doing than 2xx/s does.\n\n` +
       `Durability per target:\n${durability}\n\n${table(header, rows)}\n\n` +
-      `**ingest-ratio (Hook Relay SQLite / bare node:http, 4 KB, 64 connections): ${ratio === undefined ? "n/a" : ratio.toFixed(3)}**`,
+      `**ingest-ratio (Hook Relay SQLite / bare node:http, 4 KB, 64 connections): ${ratio === undefined ? "n/a" : ratio.toFixed(3)}**\n\n` +
+      `CPU-cost ratio in the same step (bare CPU per 2xx / Hook Relay SQLite CPU per 2xx): ${cpuRatio === undefined ? "n/a" : cpuRatio.toFixed(3)}`,
   );
   console.log(`\nWritten to bench/RESULTS.md`);
   console.log(`ingest-ratio: ${ratio === undefined ? "NaN" : ratio.toFixed(3)}`);

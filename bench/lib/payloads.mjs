@@ -1,26 +1,17 @@
 /**
  * Realistic delivery bodies: the official samples (samples/payloads), each with a fresh event id,
- * padded to a target size by growing the free text a real event carries (a commit comment, a pull
- * request description, a comment's content), so the event keeps its shape and facts.
+ * brought to a target size by growing the free text a real event carries (a commit comment, a pull
+ * request description, a comment's content), or, below the sample's own size, by leaving out what
+ * a subscription's message options leave out. The event keeps its shape and facts.
  */
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { projectRoot } from "./paths.mjs";
+import { gitEventTypes } from "../../build/src/contract/events.js";
+import { loadSample } from "../../build/src/contract/samples.js";
 
-export const EVENT_TYPES = [
-  "git.push",
-  "git.pullrequest.created",
-  "git.pullrequest.updated",
-  "git.pullrequest.merged",
-  "ms.vss-code.git-pullrequest-comment-event",
-];
+/** The five Git events, from the shared contract (compiled by `npm run build:node`). */
+export const EVENT_TYPES = gitEventTypes;
 
 const FILLER = "Refactors the retry loop so that transient failures back off instead of failing the build. ";
-
-export function loadSample(eventType) {
-  return JSON.parse(readFileSync(join(projectRoot, "samples", "payloads", `${eventType}.json`), "utf8"));
-}
 
 /** Sets the free-text field of the event's resource to `text`. */
 function setFreeText(event, text) {

@@ -31,6 +31,17 @@ export function currentRssKb(pid) {
   }
 }
 
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
+const USER_HZ = 100;
+
+/** CPU time (user + system) a live process has used so far, in milliseconds. */
+export function cpuMs(pid) {
+  // The command name (field 2) may contain spaces; the fields after it are fixed.
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
+}
+
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `url` until it answers `status` or the child exits or `timeoutMs` passes. */
@@ -82,6 +93,7 @@ export async function startServer({ script, workDir, env = {}, readyPath = "/", 
     output,
     peakRssKb: () => peakRssKb(child.pid),
     rssKb: () => currentRssKb(child.pid),
+    cpuMs: () => cpuMs(child.pid),
     exited: new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal }))),
     async stop(signal = "SIGTERM") {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -145,3 +145,8 @@ export const confidentialInputIds: readonly string[] = consumer.actions
 export const supportedEventTypes: readonly string[] = [
   ...new Set(consumer.actions.flatMap((a) => a.supportedEventTypes)),
 ];
+
+/** The wizard's name for one of our inputs; other consumers' input ids are returned as they are. */
+export function inputDisplayName(id: string): string {
+  return consumer.actions.flatMap(inputsOf).find((i) => i.id === id)?.name ?? id;
+}

@@ -18,6 +18,8 @@ export interface EndpointConfig {
   retentionMaxRows?: number;
   sqliteSynchronous: SqliteSynchronous;
   logLevel: string;
+  /** PEM files to serve https directly; undefined serves http (e.g. behind a TLS-terminating proxy). */
+  tls?: { certFile: string; keyFile: string };
 }
 
 export class ConfigError extends Error {
@@ -37,6 +39,8 @@ const SETTINGS = {
   retentionMaxRows: { env: "HOOKRELAY_RETENTION_MAX_ROWS", flag: "retention-max-rows" },
   sqliteSynchronous: { env: "HOOKRELAY_SQLITE_SYNCHRONOUS", flag: "sqlite-synchronous" },
   logLevel: { env: "HOOKRELAY_LOG_LEVEL", flag: "log-level" },
+  tlsCert: { env: "HOOKRELAY_TLS_CERT", flag: "tls-cert" },
+  tlsKey: { env: "HOOKRELAY_TLS_KEY", flag: "tls-key" },
 } as const;
 
 export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
@@ -73,7 +77,16 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): EndpointConf
     retentionMaxRows: optionalNumber(read("retentionMaxRows"), "retention-max-rows"),
     sqliteSynchronous: synchronous(read("sqliteSynchronous")),
     logLevel: read("logLevel") ?? "info",
+    tls: tlsFiles(read("tlsCert"), read("tlsKey")),
   };
+}
+
+function tlsFiles(certFile: string | undefined, keyFile: string | undefined): EndpointConfig["tls"] {
+  if (certFile === undefined && keyFile === undefined) return undefined;
+  if (certFile === undefined || keyFile === undefined) {
+    throw new ConfigError("--tls-cert and --tls-key (HOOKRELAY_TLS_CERT, HOOKRELAY_TLS_KEY) go together: set both PEM files to serve https, or neither.");
+  }
+  return { certFile, keyFile };
 }
 
 function integer(value: string | undefined, name: string, fallback: number, min: number): number {

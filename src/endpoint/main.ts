@@ -1,4 +1,5 @@
 /** `npm start`: configuration, store, HTTP server, graceful shutdown. */
+import { readFileSync } from "node:fs";
 import { ConfigError, loadConfig, type EndpointConfig } from "./config";
 import { buildServer } from "./server";
 import { openStore } from "./store";
@@ -17,10 +18,22 @@ function resolveTokens(configured: string[], config: EndpointConfig, fileName: s
   return [stored.token];
 }
 
+function readTls(files: { certFile: string; keyFile: string }): { cert: Buffer; key: Buffer } {
+  const read = (file: string, what: string) => {
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      throw new ConfigError(`Cannot read the TLS ${what} ${file}: ${(error as Error).message}`);
+    }
+  };
+  return { cert: read(files.certFile, "certificate"), key: read(files.keyFile, "key") };
+}
+
 async function main(): Promise<void> {
   const config = loadConfig(process.argv.slice(2), process.env);
   const ingestTokens = resolveTokens(config.tokens, config, "ingest-token", "ingest");
   const readTokens = resolveTokens(config.readTokens, config, "read-token", "read API");
+  const https = config.tls && readTls(config.tls);
 
   const logger = { level: config.logLevel };
   const store = await openStore(config.db, {
@@ -35,6 +48,7 @@ async function main(): Promise<void> {
     logger,
     retention: { days: config.retentionDays, maxRows: config.retentionMaxRows },
     processMetrics: true,
+    https,
   });
 
   let stopping = false;

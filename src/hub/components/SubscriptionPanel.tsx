@@ -3,7 +3,7 @@ import { Button } from "azure-devops-ui/Button";
 import { ContentSize } from "azure-devops-ui/Callout";
 import { Panel } from "azure-devops-ui/Panel";
 import type { Subscription } from "azure-devops-extension-api/ServiceHooks";
-import { confidentialInputIds } from "../../contract";
+import { confidentialInputIds, inputDisplayName } from "../../contract";
 import type { HooksService } from "../services/HooksService";
 import { describeEvent, filtersInWords, type RepositoryNames } from "../model/filters";
 import { formatDateTime } from "../model/format";
@@ -64,7 +64,7 @@ export function SubscriptionPanel(props: SubscriptionPanelProps): JSX.Element {
           <dd>{s.consumerInputs?.url ?? "—"}</dd>
           {hiddenInputIds(s).map((id) => (
             <React.Fragment key={id}>
-              <dt>{id}</dt>
+              <dt>{inputDisplayName(id)}</dt>
               <dd>Set (hidden by Azure DevOps)</dd>
             </React.Fragment>
           ))}

@@ -60,19 +60,32 @@ function buildColumns(repositories: RepositoryNames, onOpen: (s: Subscription) =
     {
       id: "status",
       name: "Status",
-      width: -13,
+      // Fixed, so the longest pill ("Disabled: inactive owner") is never cut.
+      width: 190,
       renderCell: (_r, columnIndex, column, row) => (
         <SimpleTableCell key={columnIndex} columnIndex={columnIndex} tableColumn={column}>
           <StatusPill subscription={row.subscription} />
         </SimpleTableCell>
       ),
     },
-    textColumn("last", "Last delivery", -13, (row) => lastDelivery(row.health)),
-    textColumn("rate", "Success rate", -8, (row) => successRate(row.health)),
+    {
+      id: "health",
+      name: "Last delivery / success rate",
+      width: -20,
+      renderCell: (_r, columnIndex, column, row) => (
+        <TwoLineTableCell
+          key={columnIndex}
+          columnIndex={columnIndex}
+          tableColumn={column}
+          line1={lastDelivery(row.health)}
+          line2={successRate(row.health)}
+        />
+      ),
+    },
     {
       id: "owner",
       name: "Created by / modified",
-      width: -14,
+      width: -16,
       renderCell: (_r, columnIndex, column, row) => (
         <TwoLineTableCell
           key={columnIndex}
@@ -86,7 +99,7 @@ function buildColumns(repositories: RepositoryNames, onOpen: (s: Subscription) =
     {
       id: "open",
       name: "Details",
-      width: 100,
+      width: 96,
       renderCell: (_r, columnIndex, column, row) => (
         <SimpleTableCell key={columnIndex} columnIndex={columnIndex} tableColumn={column}>
           <Button
@@ -123,5 +136,5 @@ function lastDelivery(health: DeliveryHealth | undefined): string {
 function successRate(health: DeliveryHealth | undefined): string {
   if (!health) return "…";
   if (health.successRate === undefined) return "—";
-  return `${formatPercent(health.successRate)} of ${health.delivered + health.failed}`;
+  return `${formatPercent(health.successRate)} of ${health.delivered + health.failed} succeeded`;
 }
