@@ -1,8 +1,10 @@
 /**
  * The only body parser: JSON (application/json, application/*+json, any charset parameter),
  * kept as the exact text received on `request.rawBody` and parsed once.
- * Bodies with "__proto__" keys or "constructor.prototype" are refused with 400: Azure DevOps
- * never sends them, and refusing is safer than storing something a consumer might merge.
+ * Refused with 400, because the stored raw body must mean what we indexed and Azure DevOps never
+ * sends any of them: nesting deeper than MAX_JSON_DEPTH, a key repeated in one object (JSON.parse
+ * keeps the last one silently), "__proto__" keys and "constructor.prototype" (safer than storing
+ * something a consumer might merge).
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { RequestError } from "./errors";
@@ -12,6 +14,13 @@ declare module "fastify" {
     rawBody?: string;
   }
 }
+
+/**
+ * Azure DevOps payloads nest 3–5 levels (resource.commits[].author.date); 64 leaves room for any
+ * future event while keeping recursive consumers of the stored body (renderers, exporters) far
+ * from stack limits.
+ */
+export const MAX_JSON_DEPTH = 64;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
@@ -25,6 +34,8 @@ export function registerJsonBody(app: FastifyInstance): void {
     } catch {
       return done(new RequestError(400, "invalid_encoding", "The body is not valid UTF-8."));
     }
+    const problem = findShapeProblem(text);
+    if (problem) return done(problem);
     request.rawBody = text;
     secureParse(request, text, (error, value) => done(error ? explain(error, text) : null, value));
   };
@@ -40,4 +51,79 @@ function explain(error: Error & { code?: string }, text: string): Error {
     return new RequestError(400, "invalid_json", `The body is not valid JSON: ${(syntax as Error).message}`);
   }
   return new RequestError(400, "forbidden_key", 'The body contains a "__proto__" or "constructor.prototype" key.');
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const MAX_KEY_IN_MESSAGE = 64;
+
+/**
+ * One O(n) pass over JSON text that finds nesting deeper than `maxDepth` and keys repeated in
+ * one object (compared after decoding escapes, so "\u0069d" repeats "id"). It does not check
+ * syntax, JSON.parse does that next; on malformed text it still ends without throwing.
+ */
+export function findShapeProblem(text: string, maxDepth = MAX_JSON_DEPTH): RequestError | undefined {
+  // Per open container, indexed by depth: is it an object, and the keys it has had so far.
+  const isObject = new Uint8Array(maxDepth + 1);
+  const keys: (Set<string> | undefined)[] = [];
+  let depth = 0;
+  let expectingKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      const close = closingQuote(text, i + 1);
+      if (expectingKey) {
+        const key = stringAt(text, i, close);
+        const seen = (keys[depth] ??= new Set());
+        if (seen.has(key)) return duplicateKey(key);
+        seen.add(key);
+        expectingKey = false;
+      }
+      i = close;
+    } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+      if (depth === maxDepth) return new RequestError(400, "too_deep", `The body nests deeper than ${maxDepth} levels.`);
+      depth++;
+      isObject[depth] = c === OPEN_OBJECT ? 1 : 0;
+      keys[depth] = undefined;
+      expectingKey = c === OPEN_OBJECT;
+    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+      if (depth > 0) depth--;
+      expectingKey = false;
+    } else if (c === COMMA) {
+      expectingKey = isObject[depth] === 1;
+    }
+  }
+  return undefined;
+}
+
+/** Index of the quote that ends the string whose text starts at `from`, or text.length if none does. */
+function closingQuote(text: string, from: number): number {
+  for (let quote = text.indexOf('"', from); quote !== -1; quote = text.indexOf('"', quote + 1)) {
+    // The quote is escaped when an odd number of backslashes precede it.
+    let backslash = quote - 1;
+    while (backslash >= from && text.charCodeAt(backslash) === BACKSLASH) backslash--;
+    if ((quote - 1 - backslash) % 2 === 0) return quote;
+  }
+  return text.length;
+}
+
+/** The decoded value of the string literal from `open` to `close` (both quotes). */
+function stringAt(text: string, open: number, close: number): string {
+  const raw = text.slice(open + 1, close);
+  if (raw.indexOf("\\") === -1) return raw;
+  try {
+    return JSON.parse(text.slice(open, close + 1)) as string;
+  } catch {
+    return raw; // A malformed escape: JSON.parse refuses the whole body anyway.
+  }
+}
+
+function duplicateKey(key: string): RequestError {
+  const shown = key.length > MAX_KEY_IN_MESSAGE ? `${key.slice(0, MAX_KEY_IN_MESSAGE)}…` : key;
+  return new RequestError(400, "duplicate_key", `The body repeats the key ${JSON.stringify(shown)} within one object.`);
 }

@@ -47,6 +47,8 @@ export function buildServer(options: ServerOptions): EndpointServer {
   const app = Fastify({
     ...(options.https ? { https: options.https } : {}),
     logger: redacted(options.logger ?? false),
+    // Two log lines per delivery cost more than storing it; ingest logs only deliveries it refuses.
+    disableRequestLogging: true,
     bodyLimit,
     // Only strict validation: no silent coercion of a numeric "id" into a string, no removed keys.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },

@@ -352,4 +352,27 @@ describe("when the store fails", () => {
     const log = lines.join("");
     for (const secret of [INGEST, READ, "wrong-token-0123456789"]) expect(log).not.toContain(secret);
   });
+
+  test("logs one line per refused delivery and none per stored one", async () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const store = failingStore({
+      recordBatch: async (deliveries) => deliveries.map((_, i) => ({ duplicate: false, receiptCount: 1, rowId: String(i + 1) })),
+    });
+    const app = buildServer({ store, ingestTokens: [INGEST], readTokens: [READ], logger: { level: "info", stream } });
+    expect((await post(app, sample())).statusCode).toBe(200);
+    expect((await post(app, sample(), { token: "wrong-token-0123456789" })).statusCode).toBe(401);
+    await app.close();
+    const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(entries.filter((e) => e.msg === "delivery refused")).toEqual([
+      expect.objectContaining({ statusCode: 401, result: "rejected_auth", url: "/hooks" }),
+    ]);
+    expect(entries.filter((e) => e.statusCode === 200 || e.res !== undefined)).toEqual([]);
+    expect(lines.join("")).not.toContain("wrong-token-0123456789");
+  });
 });

@@ -17,7 +17,10 @@ import {
 import { MAX_PROBATION_RETRIES, MAX_TRANSIENT_RETRIES, probationWindow, retryDelay } from "./backoff";
 import { buildRequest, HISTORY_LIMIT, responseText, type OutgoingRequest } from "./request";
 import { testSampleEvent } from "./testSample";
-import { sendDelivery } from "./transport";
+import { sendDelivery, type DeliveryResponse, type SendOptions } from "./transport";
+
+/** Sends one delivery; the default goes over the network (transport.ts). */
+export type DeliverySender = (url: string, options: SendOptions) => Promise<DeliveryResponse>;
 
 export interface DeliveryOptions {
   /** Multiplies every delay and window: 0.001 turns a 20-minute probation window into 1.2 s. Default 1. */
@@ -26,6 +29,8 @@ export interface DeliveryOptions {
   allowHttp?: boolean;
   /** PEM certificates to trust besides Node's default CAs, e.g. the local companion's self-signed one. */
   trustedCertificates?: string[];
+  /** Replaces the network sender, e.g. to answer deliveries in-process in component tests. */
+  send?: DeliverySender;
   /** Request timeout; default 30 s × timeScale, but never under 2 s so a busy machine does not fake timeouts. */
   timeoutMs?: number;
   random?: () => number;
@@ -265,7 +270,7 @@ export class DeliveryEngine {
 
   private async send(request: OutgoingRequest, notificationId: number): Promise<Outcome> {
     try {
-      const response = await sendDelivery(request.url, {
+      const response = await (this.options.send ?? sendDelivery)(request.url, {
         headers: request.headers,
         body: request.body,
         timeoutMs: this.timeoutMs(),

@@ -44,7 +44,12 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
   app.addHook("onRequest", requireBearer(options.checkToken));
   app.addHook("onResponse", async (request, reply) => {
     metrics.ingestDuration.observe(reply.elapsedTime / 1000);
-    metrics.deliveries.inc({ result: resultOf(reply.statusCode, request.duplicateDelivery) });
+    const result = resultOf(reply.statusCode, request.duplicateDelivery);
+    metrics.deliveries.inc({ result });
+    if (reply.statusCode >= 400) {
+      const level = reply.statusCode >= 500 ? "warn" : "info";
+      request.log[level]({ url: request.url, statusCode: reply.statusCode, result }, "delivery refused");
+    }
   });
 
   const ingest = async (request: FastifyRequest<{ Params: { channel?: string } }>, reply: FastifyReply) => {

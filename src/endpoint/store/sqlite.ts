@@ -6,21 +6,19 @@
  * one fsync per batch rather than per request. `NORMAL` (fsync only at checkpoints) would still
  * survive a process kill, because committed WAL frames are already in the OS page cache, but not
  * a power loss; it can be chosen with the `sqliteSynchronous` option.
- * Writes run on a writer thread of their own (see ./sqliteThread.ts); reads use this connection.
  */
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { foldBatch, spreadOutcome, type FoldedDelivery } from "./batch";
+import { foldBatch, spreadOutcome } from "./batch";
 import { pageOf, SUMMARY_COLUMNS, toStoredEvent, type EventRow } from "./rows";
 import type { Delivery, DeliveryOutcome, EventPage, EventQuery, EventStore, PruneStep, StoredEvent } from "./types";
-import { SqliteWriterThread, type RowToWrite } from "./sqliteThread";
 import { whereClause } from "./where";
 
 export type SqliteSynchronous = "FULL" | "NORMAL";
 
 export interface SqliteStoreOptions {
-  /** A file path: the writer thread opens its own connection, so ":memory:" cannot work. */
+  /** A file path, or ":memory:". */
   filename: string;
   synchronous?: SqliteSynchronous;
 }
@@ -58,46 +56,67 @@ CREATE INDEX IF NOT EXISTS events_repository_name ON events (repository_name, re
 CREATE INDEX IF NOT EXISTS events_pull_request ON events (pull_request_id, received_at);
 CREATE INDEX IF NOT EXISTS events_actor ON events (actor, received_at);
 CREATE INDEX IF NOT EXISTS events_project ON events (project_id, received_at);
-DROP INDEX IF EXISTS events_created;
+CREATE INDEX IF NOT EXISTS events_created ON events (created_date);
 `;
-
-const UPSERT = `
-  INSERT INTO events (channel, event_id, event_type, known, project_id, repository_id, repository_name,
-    refs, pull_request_id, actor, created_date, received_at, last_received_at, receipt_count, body, headers)
-  VALUES (@channel, @eventId, @eventType, @known, @projectId, @repositoryId, @repositoryName,
-    @refs, @pullRequestId, @actor, @createdDate, @receivedAt, @lastReceivedAt, @receipts, @body, @headers)
-  ON CONFLICT (channel, event_id) DO UPDATE SET
-    receipt_count = receipt_count + excluded.receipt_count,
-    last_received_at = max(last_received_at, excluded.last_received_at)
-  RETURNING id, receipt_count`;
 
 export class SqliteStore implements EventStore {
   readonly kind = "sqlite";
   private readonly db: Database.Database;
-  private readonly writer: SqliteWriterThread;
+  private readonly upsert: Database.Statement;
+  private readonly insertRef: Database.Statement;
+  private readonly writeBatch: (deliveries: Delivery[]) => DeliveryOutcome[];
 
   constructor(options: SqliteStoreOptions) {
-    if (options.filename === ":memory:") throw new Error("The SQLite store needs a file, not :memory:.");
-    mkdirSync(dirname(options.filename), { recursive: true });
+    if (options.filename !== ":memory:") mkdirSync(dirname(options.filename), { recursive: true });
     this.db = new Database(options.filename);
     this.db.pragma("journal_mode = WAL");
-    // Retention deletes on this connection, deliveries on the thread's: both commit the same way.
-    const pragmas = [`synchronous = ${options.synchronous ?? "FULL"}`, "busy_timeout = 5000"];
-    for (const pragma of pragmas) this.db.pragma(pragma);
+    this.db.pragma(`synchronous = ${options.synchronous ?? "FULL"}`);
+    this.db.pragma("busy_timeout = 5000");
     this.db.exec(SCHEMA);
-    this.writer = new SqliteWriterThread({
-      filename: options.filename,
-      pragmas,
-      upsertSql: UPSERT,
-      insertRefSql: "INSERT OR IGNORE INTO event_refs (ref, event_row) VALUES (?, ?)",
-    });
+    this.upsert = this.db.prepare(`
+      INSERT INTO events (channel, event_id, event_type, known, project_id, repository_id, repository_name,
+        refs, pull_request_id, actor, created_date, received_at, last_received_at, receipt_count, body, headers)
+      VALUES (@channel, @eventId, @eventType, @known, @projectId, @repositoryId, @repositoryName,
+        @refs, @pullRequestId, @actor, @createdDate, @receivedAt, @lastReceivedAt, @receipts, @body, @headers)
+      ON CONFLICT (channel, event_id) DO UPDATE SET
+        receipt_count = receipt_count + excluded.receipt_count,
+        last_received_at = max(last_received_at, excluded.last_received_at)
+      RETURNING id, receipt_count`);
+    this.insertRef = this.db.prepare("INSERT OR IGNORE INTO event_refs (ref, event_row) VALUES (?, ?)");
+    this.writeBatch = this.db.transaction((deliveries: Delivery[]) => this.writeRows(deliveries));
   }
 
   async recordBatch(deliveries: Delivery[]): Promise<DeliveryOutcome[]> {
-    const folded = foldBatch(deliveries);
-    const rows = await this.writer.write(folded.map(rowToWrite));
+    return this.writeBatch(deliveries);
+  }
+
+  private writeRows(deliveries: Delivery[]): DeliveryOutcome[] {
     const outcomes: DeliveryOutcome[] = new Array(deliveries.length);
-    folded.forEach((group, i) => spreadOutcome(outcomes, group, { rowId: String(rows[i].id), receiptCount: rows[i].receiptCount }));
+    for (const folded of foldBatch(deliveries)) {
+      const { first } = folded;
+      const { facts } = first;
+      const row = this.upsert.get({
+        channel: first.channel,
+        eventId: first.eventId,
+        eventType: facts.eventType,
+        known: facts.known ? 1 : 0,
+        projectId: facts.projectId ?? null,
+        repositoryId: facts.repositoryId ?? null,
+        repositoryName: facts.repositoryName ?? null,
+        refs: JSON.stringify(facts.refs),
+        pullRequestId: facts.pullRequestId ?? null,
+        actor: facts.actor ?? null,
+        createdDate: facts.createdDate ?? null,
+        receivedAt: first.receivedAt,
+        lastReceivedAt: folded.lastReceivedAt,
+        receipts: folded.positions.length,
+        body: first.body,
+        headers: JSON.stringify(first.headers),
+      }) as { id: number; receipt_count: number };
+      const inserted = row.receipt_count === folded.positions.length;
+      if (inserted) for (const ref of facts.refs) this.insertRef.run(ref, row.id);
+      spreadOutcome(outcomes, folded, { rowId: String(row.id), receiptCount: row.receipt_count });
+    }
     return outcomes;
   }
 
@@ -157,37 +176,10 @@ export class SqliteStore implements EventStore {
   }
 
   async ping(): Promise<void> {
-    this.writer.check();
     this.db.prepare("SELECT 1").get();
   }
 
   async close(): Promise<void> {
-    await this.writer.close();
     if (this.db.open) this.db.close();
   }
-}
-
-function rowToWrite({ first, positions, lastReceivedAt }: FoldedDelivery): RowToWrite {
-  const { facts } = first;
-  return {
-    params: {
-      channel: first.channel,
-      eventId: first.eventId,
-      eventType: facts.eventType,
-      known: facts.known ? 1 : 0,
-      projectId: facts.projectId ?? null,
-      repositoryId: facts.repositoryId ?? null,
-      repositoryName: facts.repositoryName ?? null,
-      refs: JSON.stringify(facts.refs),
-      pullRequestId: facts.pullRequestId ?? null,
-      actor: facts.actor ?? null,
-      createdDate: facts.createdDate ?? null,
-      receivedAt: first.receivedAt,
-      lastReceivedAt,
-      receipts: positions.length,
-      body: first.body,
-      headers: JSON.stringify(first.headers),
-    },
-    refs: facts.refs,
-  };
 }

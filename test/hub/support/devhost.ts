@@ -1,10 +1,11 @@
 /**
  * The faked transport: the devhost's framework-free Azure DevOps API (src/devhost/api) and its
  * delivery engine, seeded with a realistic project, behind the global fetch the real
- * azure-devops-extension-api clients use. Endpoint deliveries go to in-test receivers.
+ * azure-devops-extension-api clients use. Endpoint deliveries go to in-test receivers through the
+ * engine's `send` option, never to the network.
  */
 import { createAzureDevOpsApi } from "../../../src/devhost/api";
-import { DeliveryEngine } from "../../../src/devhost/delivery/engine";
+import { DeliveryEngine, type DeliverySender } from "../../../src/devhost/delivery/engine";
 import { SEED_PROJECT, seed } from "../../../src/devhost/seed";
 import { DevhostState } from "../../../src/devhost/state";
 import { configureHost, resetHost } from "../fakeSdk";
@@ -31,14 +32,14 @@ export interface Devhost {
 export function startDevhost(options: { extraSubscriptions?: number } = {}): Devhost {
   const state = new DevhostState({ organization: ORGANIZATION });
   seed(state, { subscriptions: options.extraSubscriptions });
-  const engine = new DeliveryEngine(state, { timeoutMs: 2000 });
+  const receivers = new Map<string, number>();
+  const engine = new DeliveryEngine(state, { timeoutMs: 2000, send: answerFrom(receivers) });
   const api = createAzureDevOpsApi(state, { delivery: engine, origin: ORIGIN, log: () => undefined });
   const requests: FetchCall[] = [];
-  const receivers = new Map<string, number>();
   const failures: { predicate: (call: FetchCall) => boolean; status: number; message: string }[] = [];
 
   setFetchHandler(async (call) => {
-    if (!call.url.startsWith(SERVICE_ROOT)) return receive(call, receivers);
+    if (!call.url.startsWith(SERVICE_ROOT)) throw new TypeError(`The page called outside Azure DevOps: ${call.url}`);
     requests.push(call);
     const failure = failures.find((f) => f.predicate(call));
     if (failure) return json(failure.status, { message: failure.message, typeKey: "UnauthorizedRequestException" });
@@ -62,10 +63,13 @@ export function startDevhost(options: { extraSubscriptions?: number } = {}): Dev
   };
 }
 
-async function receive(call: FetchCall, receivers: Map<string, number>): Promise<Response> {
-  const status = receivers.get(call.url);
-  if (status === undefined) throw new TypeError("fetch failed");
-  return new Response(null, { status, statusText: REASONS[status] ?? "", headers: { date: new Date().toUTCString() } });
+/** An endpoint with no receiver behaves like a refused connection. */
+function answerFrom(receivers: Map<string, number>): DeliverySender {
+  return async (url) => {
+    const status = receivers.get(url);
+    if (status === undefined) throw new Error(`connect ECONNREFUSED ${new URL(url).host}`);
+    return { status, statusText: REASONS[status] ?? "", headers: { date: new Date().toUTCString() } };
+  };
 }
 
 function json(status: number, body: unknown): Response {
