@@ -42,20 +42,13 @@ export function SubscriptionsTable(props: SubscriptionsTableProps): JSX.Element 
 
 function buildColumns(repositories: RepositoryNames, onOpen: (s: Subscription) => void): Column[] {
   return [
-    {
-      id: "event",
-      name: "Event and filters",
-      width: -30,
-      renderCell: (_r, columnIndex, column, row) => (
-        <TwoLineTableCell
-          key={columnIndex}
-          columnIndex={columnIndex}
-          tableColumn={column}
-          line1={<span className="hr-event">{describeEvent(row.subscription.eventType)}</span>}
-          line2={<span className="hr-filters-text">{filtersInWords(row.subscription.eventType, row.subscription.publisherInputs, repositories)}</span>}
-        />
-      ),
-    },
+    twoLineColumn(
+      "event",
+      "Event and filters",
+      -30,
+      (row) => <span className="hr-event">{describeEvent(row.subscription.eventType)}</span>,
+      (row) => <span className="hr-filters-text">{filtersInWords(row.subscription.eventType, row.subscription.publisherInputs, repositories)}</span>,
+    ),
     textColumn("endpoint", "Endpoint", -22, (row) => row.subscription.consumerInputs?.url ?? "—"),
     {
       id: "status",
@@ -68,34 +61,14 @@ function buildColumns(repositories: RepositoryNames, onOpen: (s: Subscription) =
         </SimpleTableCell>
       ),
     },
-    {
-      id: "health",
-      name: "Last delivery / success rate",
-      width: -20,
-      renderCell: (_r, columnIndex, column, row) => (
-        <TwoLineTableCell
-          key={columnIndex}
-          columnIndex={columnIndex}
-          tableColumn={column}
-          line1={lastDelivery(row.health)}
-          line2={successRate(row.health)}
-        />
-      ),
-    },
-    {
-      id: "owner",
-      name: "Created by / modified",
-      width: -16,
-      renderCell: (_r, columnIndex, column, row) => (
-        <TwoLineTableCell
-          key={columnIndex}
-          columnIndex={columnIndex}
-          tableColumn={column}
-          line1={row.subscription.createdBy?.displayName ?? "—"}
-          line2={`Modified ${formatDateTime(row.subscription.modifiedDate)}`}
-        />
-      ),
-    },
+    twoLineColumn("health", "Last delivery / success rate", -20, (row) => lastDelivery(row.health), (row) => successRate(row.health)),
+    twoLineColumn(
+      "owner",
+      "Created by / modified",
+      -16,
+      (row) => row.subscription.createdBy?.displayName ?? "—",
+      (row) => `Modified ${formatDateTime(row.subscription.modifiedDate)}`,
+    ),
     {
       id: "open",
       name: "Details",
@@ -112,6 +85,19 @@ function buildColumns(repositories: RepositoryNames, onOpen: (s: Subscription) =
       ),
     },
   ];
+}
+
+type CellContent = (row: SubscriptionRow) => React.ReactNode;
+
+function twoLineColumn(id: string, name: string, width: number, line1: CellContent, line2: CellContent): Column {
+  return {
+    id,
+    name,
+    width,
+    renderCell: (_r, columnIndex, column, row) => (
+      <TwoLineTableCell key={columnIndex} columnIndex={columnIndex} tableColumn={column} line1={line1(row)} line2={line2(row)} />
+    ),
+  };
 }
 
 function textColumn(id: string, name: string, width: number, text: (row: SubscriptionRow) => string): Column {
