@@ -53,13 +53,21 @@ function explain(error: Error & { code?: string }, text: string): Error {
   return new RequestError(400, "forbidden_key", 'The body contains a "__proto__" or "constructor.prototype" key.');
 }
 
-const QUOTE = 0x22;
+// What each ASCII character means to the scan; 0 for everything it skips (whitespace, digits, letters).
+const OTHER = 0;
+const QUOTE = 1;
+const OPEN_OBJECT = 2;
+const OPEN_ARRAY = 3;
+const CLOSE = 4;
+const COMMA = 5;
+const TOKENS = new Uint8Array(128);
+TOKENS[0x22] = QUOTE;
+TOKENS[0x7b] = OPEN_OBJECT;
+TOKENS[0x5b] = OPEN_ARRAY;
+TOKENS[0x7d] = CLOSE;
+TOKENS[0x5d] = CLOSE;
+TOKENS[0x2c] = COMMA;
 const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
 const MAX_KEY_IN_MESSAGE = 64;
 
 /**
@@ -75,7 +83,9 @@ export function findShapeProblem(text: string, maxDepth = MAX_JSON_DEPTH): Reque
   let expectingKey = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === QUOTE) {
+    const token = c < 128 ? TOKENS[c] : OTHER;
+    if (token === OTHER) continue;
+    if (token === QUOTE) {
       const close = closingQuote(text, i + 1);
       if (expectingKey) {
         const key = stringAt(text, i, close);
@@ -85,17 +95,17 @@ export function findShapeProblem(text: string, maxDepth = MAX_JSON_DEPTH): Reque
         expectingKey = false;
       }
       i = close;
-    } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
-      if (depth === maxDepth) return new RequestError(400, "too_deep", `The body nests deeper than ${maxDepth} levels.`);
-      depth++;
-      isObject[depth] = c === OPEN_OBJECT ? 1 : 0;
-      keys[depth] = undefined;
-      expectingKey = c === OPEN_OBJECT;
-    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+    } else if (token === COMMA) {
+      expectingKey = isObject[depth] === 1;
+    } else if (token === CLOSE) {
       if (depth > 0) depth--;
       expectingKey = false;
-    } else if (c === COMMA) {
-      expectingKey = isObject[depth] === 1;
+    } else {
+      if (depth === maxDepth) return new RequestError(400, "too_deep", `The body nests deeper than ${maxDepth} levels.`);
+      depth++;
+      isObject[depth] = token === OPEN_OBJECT ? 1 : 0;
+      keys[depth] = undefined;
+      expectingKey = token === OPEN_OBJECT;
     }
   }
   return undefined;

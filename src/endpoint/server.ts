@@ -10,6 +10,7 @@ import { eventRoutes } from "./routes/events";
 import { healthRoutes } from "./routes/health";
 import { ingestRoutes } from "./routes/ingest";
 import { streamRoutes } from "./routes/stream";
+import { timeoutOptions, type ServerTimeouts } from "./timeouts";
 import type { EventStore } from "./store/types";
 import { DeliveryWriter } from "./writer";
 import { DEFAULT_BODY_LIMIT } from "./config";
@@ -34,6 +35,8 @@ export interface ServerOptions {
   processMetrics?: boolean;
   /** Serve https directly (PEM key and certificate) rather than behind a TLS-terminating proxy. */
   https?: { key: string | Buffer; cert: string | Buffer };
+  /** Request, header and keep-alive timeouts; see timeouts.ts for the defaults. */
+  timeouts?: ServerTimeouts;
 }
 
 export interface EndpointServer extends FastifyInstance {
@@ -45,7 +48,7 @@ export function buildServer(options: ServerOptions): EndpointServer {
   if (options.readTokens.length === 0) throw new Error("At least one read token is required.");
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
   const app = Fastify({
-    ...(options.https ? { https: options.https } : {}),
+    ...timeoutOptions(options.timeouts, options.https),
     logger: redacted(options.logger ?? false),
     // Two log lines per delivery cost more than storing it; ingest logs only deliveries it refuses.
     disableRequestLogging: true,
@@ -79,7 +82,12 @@ export function buildServer(options: ServerOptions): EndpointServer {
   app.register(ingestRoutes, { checkToken: ingestCheck, writer, metrics, bodyLimit });
   app.register(eventRoutes, { checkToken: readCheck, store });
   app.register(streamRoutes, { checkToken: readCheck, feed, heartbeatMs: options.heartbeatMs ?? 15_000 });
-  app.register(healthRoutes, { store, metrics, readyTimeoutMs: options.readyTimeoutMs ?? 2000 });
+  app.register(healthRoutes, {
+    store,
+    metrics,
+    readyTimeoutMs: options.readyTimeoutMs ?? 2000,
+    lastCommitError: () => writer.lastCommitError,
+  });
 
   app.addHook("onReady", async () => retention.start());
   // Answer every delivery already queued before the store is closed by the caller.

@@ -36,6 +36,8 @@ export class DeliveryWriter {
   private queue: Pending[] = [];
   private flushing: Promise<void> | undefined;
   private closed = false;
+  /** Why the latest commit attempt failed; undefined once one succeeds (read by /readyz). */
+  lastCommitError: Error | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -73,9 +75,11 @@ export class DeliveryWriter {
       outcomes = await this.store.recordBatch(deliveries);
     } catch (error) {
       const failure = new StoreUnavailableError(`The store failed: ${(error as Error).message}`, "store_error");
+      this.lastCommitError = failure;
       for (const pending of batch) pending.reject(failure);
       return;
     }
+    this.lastCommitError = undefined;
     batch.forEach((pending, i) => pending.resolve(outcomes[i]));
     this.options.onCommitted?.(deliveries, outcomes);
   }

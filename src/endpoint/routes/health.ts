@@ -1,4 +1,7 @@
-/** GET /healthz (the process answers), GET /readyz (the store answers), GET /metrics. */
+/**
+ * GET /healthz (the process answers), GET /readyz (the store answers and its latest commit
+ * succeeded: a full disk still answers reads), GET /metrics.
+ */
 import type { FastifyInstance } from "fastify";
 import { sendError } from "../errors";
 import type { EndpointMetrics } from "../metrics";
@@ -8,12 +11,18 @@ export interface HealthOptions {
   store: EventStore;
   metrics: EndpointMetrics;
   readyTimeoutMs: number;
+  /** Why the latest commit failed, or undefined when it succeeded. */
+  lastCommitError: () => Error | undefined;
 }
 
 export async function healthRoutes(app: FastifyInstance, options: HealthOptions): Promise<void> {
   app.get("/healthz", async () => ({ status: "ok" }));
 
   app.get("/readyz", async (request, reply) => {
+    const commitError = options.lastCommitError();
+    if (commitError) {
+      return sendError(reply, 503, "store_unavailable", `The latest commit failed; ready again after one succeeds. ${commitError.message}`);
+    }
     try {
       await withTimeout(options.store.ping(), options.readyTimeoutMs);
       return { status: "ready", store: options.store.kind };

@@ -1,0 +1,103 @@
+/** The JSON shape check (nesting depth, repeated keys) and how ingest answers what it finds. */
+import { randomUUID } from "node:crypto";
+import { findShapeProblem, MAX_JSON_DEPTH } from "../../src/endpoint/jsonBody";
+import { buildServer } from "../../src/endpoint/server";
+import type { Delivery, EventStore } from "../../src/endpoint/store/types";
+import { loadSample, SAMPLE_FILES } from "./helpers";
+
+const codeOf = (text: string, maxDepth?: number) => findShapeProblem(text, maxDepth)?.code;
+const arrays = (depth: number) => "[".repeat(depth) + "]".repeat(depth);
+const objects = (depth: number) => '{"a":'.repeat(depth - 1) + "{}" + "}".repeat(depth - 1);
+
+describe("findShapeProblem", () => {
+  test("accepts every official sample", () => {
+    for (const file of SAMPLE_FILES) expect([file, codeOf(loadSample(file).raw)]).toEqual([file, undefined]);
+  });
+
+  test("accepts nesting at the limit and refuses one level more, for arrays, objects and a mix", () => {
+    expect(codeOf(arrays(MAX_JSON_DEPTH))).toBeUndefined();
+    expect(codeOf(arrays(MAX_JSON_DEPTH + 1))).toBe("too_deep");
+    expect(codeOf(objects(MAX_JSON_DEPTH))).toBeUndefined();
+    expect(codeOf(objects(MAX_JSON_DEPTH + 1))).toBe("too_deep");
+    expect(codeOf('{"a":[{"b":[1]}]}', 4)).toBeUndefined();
+    expect(codeOf('{"a":[{"b":[[1]]}]}', 4)).toBe("too_deep");
+    expect(codeOf(arrays(10_000))).toBe("too_deep");
+  });
+
+  test("counts depth, not the number of containers", () => {
+    const siblings = `[${Array.from({ length: 1000 }, () => arrays(3)).join(",")}]`;
+    expect(codeOf(siblings, 4)).toBeUndefined();
+  });
+
+  test("ignores brackets, braces, commas and quotes inside strings", () => {
+    expect(codeOf(`{"a":"${"[{".repeat(100)}","b":"\\"[,\\"","c":"\\\\"}`, 2)).toBeUndefined();
+    expect(codeOf('{"k\\"[":1,"k\\"{":2}', 1)).toBeUndefined();
+  });
+
+  test("finds a repeated key and names it", () => {
+    const problem = findShapeProblem('{"id":"a","eventType":"git.push","id":"b"}');
+    expect(problem?.code).toBe("duplicate_key");
+    expect(problem?.message).toContain('"id"');
+  });
+
+  test("finds repeated keys in nested objects, in objects inside arrays, and after nested values", () => {
+    expect(codeOf('{"resource":{"commits":[{"a":1,"b":2,"a":3}]}}')).toBe("duplicate_key");
+    expect(codeOf('{"a":{"x":1},"b":[1,{"y":2}],"a":3}')).toBe("duplicate_key");
+  });
+
+  test("allows the same key in sibling and nested objects, and as a string value", () => {
+    expect(codeOf('[{"id":1},{"id":2}]')).toBeUndefined();
+    expect(codeOf('{"id":{"id":{"id":1}},"other":{"id":2}}')).toBeUndefined();
+    expect(codeOf('{"id":"id","name":["id","id"]}')).toBeUndefined();
+  });
+
+  test("compares keys after decoding escapes", () => {
+    expect(codeOf('{"id":"a","\\u0069d":"b"}')).toBe("duplicate_key");
+    expect(codeOf('{"a\\"b":1,"a\\u0022b":2}')).toBe("duplicate_key");
+    expect(codeOf('{"a\\\\":1,"a\\\\\\\\":2}')).toBeUndefined();
+    expect(codeOf('{"a\\\\":1,"a\\u005c":2}')).toBe("duplicate_key");
+  });
+
+  test("ends without throwing on malformed text", () => {
+    for (const text of ['{"a":"unterminated', "]]]}}", '{"a\\', '{"\\uZZZZ":1,"\\uZZZZ":2', "", ",,,{"]) {
+      expect(() => findShapeProblem(text)).not.toThrow();
+    }
+  });
+});
+
+describe("ingest refuses what the shape check finds", () => {
+  const stored: Delivery[] = [];
+  const store: EventStore = {
+    kind: "sqlite",
+    recordBatch: async (deliveries) => {
+      stored.push(...deliveries);
+      return deliveries.map((_, i) => ({ duplicate: false, receiptCount: 1, rowId: String(i) }));
+    },
+    query: async () => ({ events: [] }),
+    get: async () => undefined,
+    prune: async () => 0,
+    ping: async () => undefined,
+    close: async () => undefined,
+  };
+  const app = buildServer({ store, ingestTokens: ["ingest-token-0123456789abcdef"], readTokens: ["read-token-0123456789abcdefghij"] });
+  const post = (payload: string) =>
+    app.inject({
+      method: "POST",
+      url: "/hooks",
+      headers: { authorization: "Bearer ingest-token-0123456789abcdef", "content-type": "application/json" },
+      payload,
+    });
+  afterAll(() => app.close());
+
+  test("400 too_deep and 400 duplicate_key, nothing stored; a valid event still is", async () => {
+    const sample = loadSample("git.push.json");
+    const deep = await post(sample.raw.replace(/^\{/, `{"deep":${arrays(MAX_JSON_DEPTH)},`));
+    const duplicate = await post(sample.raw.replace(/^\{/, `{"id":"${randomUUID()}",`));
+    expect([deep.statusCode, deep.json().error.code]).toEqual([400, "too_deep"]);
+    expect([duplicate.statusCode, duplicate.json().error.code]).toEqual([400, "duplicate_key"]);
+    expect(stored).toHaveLength(0);
+
+    expect((await post(sample.raw)).statusCode).toBe(200);
+    expect(stored.map((d) => d.eventId)).toEqual([sample.id]);
+  });
+});

@@ -1,0 +1,88 @@
+/** /readyz after failed commits, and connection timeouts against slow clients. */
+import { connect, type Socket } from "node:net";
+import type { AddressInfo } from "node:net";
+import { buildServer, type ServerOptions } from "../../src/endpoint/server";
+import type { EventStore } from "../../src/endpoint/store/types";
+import { loadSample } from "./helpers";
+
+const INGEST = "ingest-token-0123456789abcdef";
+const READ = "read-token-0123456789abcdefghij";
+
+/** A store whose commits fail while `failing` is set; reads and pings always work (as on a full disk). */
+function diskLikeStore(): EventStore & { failing: boolean } {
+  return {
+    kind: "sqlite",
+    failing: false,
+    async recordBatch(deliveries) {
+      if (this.failing) throw new Error("SQLITE_FULL: database or disk is full");
+      return deliveries.map((_, i) => ({ duplicate: false, receiptCount: 1, rowId: String(i) }));
+    },
+    query: async () => ({ events: [] }),
+    get: async () => undefined,
+    prune: async () => 0,
+    ping: async () => undefined,
+    close: async () => undefined,
+  };
+}
+
+const build = (store: EventStore, options: Partial<ServerOptions> = {}) => buildServer({ store, ingestTokens: [INGEST], readTokens: [READ], ...options });
+
+test("/readyz answers 503 while the latest commit failed and 200 again after one succeeds", async () => {
+  const store = diskLikeStore();
+  const app = build(store);
+  const deliver = () =>
+    app.inject({ method: "POST", url: "/hooks", headers: { authorization: `Bearer ${INGEST}`, "content-type": "application/json" }, payload: loadSample("git.push.json").raw });
+  const ready = async () => (await app.inject({ url: "/readyz" })).statusCode;
+  try {
+    expect(await ready()).toBe(200);
+    store.failing = true;
+    expect((await deliver()).statusCode).toBe(503);
+    const answer = await app.inject({ url: "/readyz" });
+    expect(answer.statusCode).toBe(503);
+    expect(answer.json().error.message).toContain("SQLITE_FULL");
+    store.failing = false;
+    expect(await ready()).toBe(503);
+    expect((await deliver()).statusCode).toBe(200);
+    expect(await ready()).toBe(200);
+  } finally {
+    await app.close();
+  }
+});
+
+describe("connection timeouts", () => {
+  const open = (port: number) =>
+    new Promise<Socket>((resolve, reject) => {
+      const socket = connect(port, "127.0.0.1", () => resolve(socket)).on("error", reject);
+    });
+  /** Milliseconds until the server ends the connection, or undefined if it has not within `ms`. */
+  const closedWithin = (socket: Socket, ms: number) =>
+    new Promise<number | undefined>((resolve) => {
+      const started = Date.now();
+      const timer = setTimeout(() => resolve(undefined), ms);
+      socket.on("data", () => undefined).once("close", () => {
+        clearTimeout(timer);
+        resolve(Date.now() - started);
+      });
+    });
+
+  test("close connections whose headers or body never finish, per the configured timeouts", async () => {
+    const app = build(diskLikeStore(), { timeouts: { headersMs: 300, requestMs: 600, checkIntervalMs: 50 } });
+    await app.listen({ port: 0, host: "127.0.0.1" });
+    const { port } = app.server.address() as AddressInfo;
+    const head = `POST /hooks HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${INGEST}\r\nContent-Type: application/json\r\n`;
+    const headers = await open(port);
+    const body = await open(port);
+    try {
+      headers.write(`${head}X-Slow: `);
+      body.write(`${head}Content-Length: 100\r\n\r\n{`);
+      const [headersClosed, bodyClosed] = await Promise.all([closedWithin(headers, 3000), closedWithin(body, 3000)]);
+      expect(headersClosed).toBeDefined();
+      expect(bodyClosed).toBeDefined();
+      expect(bodyClosed!).toBeGreaterThanOrEqual(500);
+    } finally {
+      headers.destroy();
+      body.destroy();
+      await app.close();
+    }
+  });
+});
