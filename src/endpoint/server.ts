@@ -30,6 +30,8 @@ export interface ServerOptions {
   maxBatch?: number;
   heartbeatMs?: number;
   readyTimeoutMs?: number;
+  /** How long a failed commit keeps /readyz at 503 unless a later commit succeeds first. */
+  failedCommitHoldMs?: number;
   retention?: { days?: number; maxRows?: number; intervalMs?: number; chunkSize?: number };
   /** Node process metrics on /metrics; off for servers built in tests. */
   processMetrics?: boolean;
@@ -86,7 +88,8 @@ export function buildServer(options: ServerOptions): EndpointServer {
     store,
     metrics,
     readyTimeoutMs: options.readyTimeoutMs ?? 2000,
-    lastCommitError: () => writer.lastCommitError,
+    lastCommitFailure: () => writer.lastCommitFailure,
+    failedCommitHoldMs: options.failedCommitHoldMs ?? 30_000,
   });
 
   app.addHook("onReady", async () => retention.start());

@@ -36,8 +36,8 @@ export class DeliveryWriter {
   private queue: Pending[] = [];
   private flushing: Promise<void> | undefined;
   private closed = false;
-  /** Why the latest commit attempt failed; undefined once one succeeds (read by /readyz). */
-  lastCommitError: Error | undefined;
+  /** The latest commit attempt's failure and when it happened; undefined once one succeeds (read by /readyz). */
+  lastCommitFailure: { error: Error; at: number } | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -75,11 +75,11 @@ export class DeliveryWriter {
       outcomes = await this.store.recordBatch(deliveries);
     } catch (error) {
       const failure = new StoreUnavailableError(`The store failed: ${(error as Error).message}`, "store_error");
-      this.lastCommitError = failure;
+      this.lastCommitFailure = { error: failure, at: Date.now() };
       for (const pending of batch) pending.reject(failure);
       return;
     }
-    this.lastCommitError = undefined;
+    this.lastCommitFailure = undefined;
     batch.forEach((pending, i) => pending.resolve(outcomes[i]));
     this.options.onCommitted?.(deliveries, outcomes);
   }

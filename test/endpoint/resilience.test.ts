@@ -49,6 +49,22 @@ test("/readyz answers 503 while the latest commit failed and 200 again after one
   }
 });
 
+test("/readyz turns 200 again after the hold, so an instance taken out of rotation can be probed", async () => {
+  const store = diskLikeStore();
+  const app = build(store, { failedCommitHoldMs: 300 });
+  const ready = async () => (await app.inject({ url: "/readyz" })).statusCode;
+  try {
+    store.failing = true;
+    const delivered = await app.inject({ method: "POST", url: "/hooks", headers: { authorization: `Bearer ${INGEST}`, "content-type": "application/json" }, payload: loadSample("git.push.json").raw });
+    expect(delivered.statusCode).toBe(503);
+    expect(await ready()).toBe(503);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await ready()).toBe(200);
+  } finally {
+    await app.close();
+  }
+});
+
 describe("connection timeouts", () => {
   const open = (port: number) =>
     new Promise<Socket>((resolve, reject) => {

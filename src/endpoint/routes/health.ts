@@ -1,6 +1,10 @@
 /**
  * GET /healthz (the process answers), GET /readyz (the store answers and its latest commit
  * succeeded: a full disk still answers reads), GET /metrics.
+ *
+ * A failed commit holds /readyz at 503 for `failedCommitHoldMs` only, like a circuit breaker
+ * going half-open: a load balancer that stops sending deliveries on 503 would otherwise keep
+ * this instance out for good, since only a delivery can prove the store writable again.
  */
 import type { FastifyInstance } from "fastify";
 import { sendError } from "../errors";
@@ -11,17 +15,20 @@ export interface HealthOptions {
   store: EventStore;
   metrics: EndpointMetrics;
   readyTimeoutMs: number;
-  /** Why the latest commit failed, or undefined when it succeeded. */
-  lastCommitError: () => Error | undefined;
+  /** The latest commit's failure, or undefined when it succeeded. */
+  lastCommitFailure: () => { error: Error; at: number } | undefined;
+  failedCommitHoldMs: number;
 }
 
 export async function healthRoutes(app: FastifyInstance, options: HealthOptions): Promise<void> {
   app.get("/healthz", async () => ({ status: "ok" }));
 
   app.get("/readyz", async (request, reply) => {
-    const commitError = options.lastCommitError();
-    if (commitError) {
-      return sendError(reply, 503, "store_unavailable", `The latest commit failed; ready again after one succeeds. ${commitError.message}`);
+    const failure = options.lastCommitFailure();
+    const holdLeftMs = failure ? failure.at + options.failedCommitHoldMs - Date.now() : 0;
+    if (failure && holdLeftMs > 0) {
+      const retryIn = Math.ceil(holdLeftMs / 1000);
+      return sendError(reply, 503, "store_unavailable", `The latest commit failed; ready again once one succeeds, or for a probe in ${retryIn} s. ${failure.error.message}`);
     }
     try {
       await withTimeout(options.store.ping(), options.readyTimeoutMs);
