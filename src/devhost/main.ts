@@ -13,7 +13,7 @@ import { CONSUMER_ID, consumer } from "../contract/manifest";
 import { PUBLISHER_ID } from "../contract/events";
 import { startCompanion, type Companion } from "./companion";
 import { buildDevhost } from "./server";
-import { DevhostState } from "./state";
+import { DevhostState, newSubscriptionBookkeeping } from "./state";
 
 interface Flags {
   port: number;
@@ -77,21 +77,13 @@ function addDemoSubscription(state: DevhostState, companion: Companion): void {
     status: 0,
     publisherId: PUBLISHER_ID,
     eventType: "git.push",
-    resourceVersion: null,
     eventDescription: "Repository: [Any], Branch: [Any]",
     consumerId: CONSUMER_ID,
     consumerActionId: consumer.actions[0].id,
     actionDescription,
     publisherInputs: { projectId: project.id },
     consumerInputs,
-    subscriberId: user.id,
-    createdById: user.id,
-    modifiedById: user.id,
-    createdDate: now,
-    modifiedDate: now,
-    probationRetries: 0,
-    lastProbationRetryDate: null,
-    lastSuccessfulAttemptDate: null,
+    ...newSubscriptionBookkeeping(user.id, now),
   });
 }
 

@@ -67,6 +67,21 @@ export interface StoredSubscription {
   lastSuccessfulAttemptDate: IsoDate | null;
 }
 
+/** What the service fills in itself when a subscription is created by `userId` at `now`. */
+export function newSubscriptionBookkeeping(userId: string, now: IsoDate) {
+  return {
+    resourceVersion: null,
+    subscriberId: userId,
+    createdById: userId,
+    modifiedById: userId,
+    createdDate: now,
+    modifiedDate: now,
+    probationRetries: 0,
+    lastProbationRetryDate: null,
+    lastSuccessfulAttemptDate: null,
+  } satisfies Partial<StoredSubscription>;
+}
+
 export interface NotificationDetails {
   event: Record<string, unknown> | null;
   eventType: string;

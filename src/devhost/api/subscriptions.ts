@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { eventCatalogue, isGitEventType, PUBLISHER_ID } from "../../contract/events";
 import { findAction, inputDescriptorsOf, type ConsumerModel } from "../consumers";
-import { SubscriptionStatus, type DevhostState, type StoredSubscription, type SubscriptionStatusValue } from "../state";
+import { SubscriptionStatus, newSubscriptionBookkeeping, type DevhostState, type StoredSubscription, type SubscriptionStatusValue } from "../state";
 import { bodyObject, type RouteContext, type RouteHandler } from "./context";
 import { enumNames, maskInputs, parseEnum, presentSubscription } from "./present";
 import { resolveConsumer, validateConsumerInputs } from "./validation";
@@ -63,21 +63,13 @@ export const createSubscription: RouteHandler = (context) => {
     status: requestedStatus(body.status) ?? SubscriptionStatus.enabled,
     publisherId: PUBLISHER_ID,
     eventType: String(body.eventType),
-    resourceVersion: null,
     eventDescription: describeFilters(context.state, String(body.eventType), publisherInputs),
     consumerId: consumer.id,
     consumerActionId: action.id,
     actionDescription: describeAction(consumer, action.id, consumerInputs),
     publisherInputs: { ...publisherInputs, tfsSubscriptionId: randomUUID(), hostId: context.state.data.collectionId },
     consumerInputs,
-    subscriberId: user.id,
-    createdById: user.id,
-    modifiedById: user.id,
-    createdDate: now,
-    modifiedDate: now,
-    probationRetries: 0,
-    lastProbationRetryDate: null,
-    lastSuccessfulAttemptDate: null,
+    ...newSubscriptionBookkeeping(user.id, now),
   });
   return { body: present(context, subscription) };
 };
