@@ -1,13 +1,7 @@
-const MS_DATE = /^\/Date\((-?\d+)\)\/$/;
-
-/**
- * Dates arrive as Date objects (the client turns "\/Date(ms)\/" into Dates), ISO strings, or a
- * "/Date(ms)/" string when a server forgets to escape the slashes; all render the same way.
- */
+/** Dates arrive as Date objects (the client turns "\/Date(ms)\/" into Dates) or as ISO strings. */
 export function toDate(value: Date | string | null | undefined): Date | undefined {
   if (!value) return undefined;
-  const msDate = typeof value === "string" ? MS_DATE.exec(value) : null;
-  const date = value instanceof Date ? value : new Date(msDate ? Number(msDate[1]) : value);
+  const date = value instanceof Date ? value : new Date(value);
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
