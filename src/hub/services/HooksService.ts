@@ -1,6 +1,7 @@
 /** Everything the hub asks Azure DevOps, through the real REST clients. */
 import type { GitRepository } from "azure-devops-extension-api/Git";
 import type { GitRestClient } from "azure-devops-extension-api/Git";
+import { InputFilterOperator } from "azure-devops-extension-api/FormInput";
 import {
   SubscriptionStatus,
   type Notification,
@@ -28,8 +29,6 @@ export const HEALTH_BATCH_SIZE = 50;
 /** Azure DevOps returns at most 100 notifications per subscription by default and keeps about 7 days. */
 const HISTORY_PER_SUBSCRIPTION = 100;
 
-const EQUALS = 0;
-
 export class HooksService {
   constructor(
     private readonly hooks: ServiceHooksRestClient,
@@ -41,7 +40,7 @@ export class HooksService {
     const query = {
       publisherId: PUBLISHER_ID,
       consumerId: scope === "ours" ? this.context.consumerId : undefined,
-      publisherInputFilters: [{ conditions: [{ inputId: "projectId", operator: EQUALS, inputValue: this.context.projectId, caseSensitive: false }] }],
+      publisherInputFilters: [{ conditions: [{ inputId: "projectId", operator: InputFilterOperator.Equals, inputValue: this.context.projectId, caseSensitive: false }] }],
     } as unknown as SubscriptionsQuery;
     const answer = await this.hooks.createSubscriptionsQuery(query);
     // The query filters on the server; checking again keeps other projects out whatever the server does.
