@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { requireSharedPayloads } from "../support/sharedPayloads";
 import { startTestPostgres, type TestPostgres } from "../support/postgres";
 import { openStore } from "../../src/endpoint/store";
-import type { EventStore } from "../../src/endpoint/store/types";
+import type { Delivery, EventStore } from "../../src/endpoint/store/types";
 
 export const SAMPLE_FILES = [
   "git.push.json",
@@ -117,4 +117,26 @@ export class StoreFactory {
     this.pg = undefined;
     this.dirs = [];
   }
+}
+
+/**
+ * A store in memory for HTTP-level tests: it keeps what it is asked to commit in `stored`, and its
+ * commits throw while `failing` is set; reads and pings keep working, as on a full disk.
+ */
+export function memoryStore(): EventStore & { failing: boolean; stored: Delivery[] } {
+  return {
+    kind: "sqlite",
+    failing: false,
+    stored: [],
+    async recordBatch(deliveries) {
+      if (this.failing) throw new Error("SQLITE_FULL: database or disk is full");
+      this.stored.push(...deliveries);
+      return deliveries.map((_, i) => ({ duplicate: false, receiptCount: 1, rowId: String(i) }));
+    },
+    query: async () => ({ events: [] }),
+    get: async () => undefined,
+    prune: async () => 0,
+    ping: async () => undefined,
+    close: async () => undefined,
+  };
 }

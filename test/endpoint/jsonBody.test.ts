@@ -2,8 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { findShapeProblem, MAX_JSON_DEPTH } from "../../src/endpoint/jsonBody";
 import { buildServer } from "../../src/endpoint/server";
-import type { Delivery, EventStore } from "../../src/endpoint/store/types";
-import { loadSample, SAMPLE_FILES } from "./helpers";
+import { loadSample, memoryStore, SAMPLE_FILES } from "./helpers";
 
 const codeOf = (text: string, maxDepth?: number) => findShapeProblem(text, maxDepth)?.code;
 const arrays = (depth: number) => "[".repeat(depth) + "]".repeat(depth);
@@ -66,19 +65,8 @@ describe("findShapeProblem", () => {
 });
 
 describe("ingest refuses what the shape check finds", () => {
-  const stored: Delivery[] = [];
-  const store: EventStore = {
-    kind: "sqlite",
-    recordBatch: async (deliveries) => {
-      stored.push(...deliveries);
-      return deliveries.map((_, i) => ({ duplicate: false, receiptCount: 1, rowId: String(i) }));
-    },
-    query: async () => ({ events: [] }),
-    get: async () => undefined,
-    prune: async () => 0,
-    ping: async () => undefined,
-    close: async () => undefined,
-  };
+  const store = memoryStore();
+  const { stored } = store;
   const app = buildServer({ store, ingestTokens: ["ingest-token-0123456789abcdef"], readTokens: ["read-token-0123456789abcdefghij"] });
   const post = (payload: string) =>
     app.inject({

@@ -3,32 +3,16 @@ import { connect, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { buildServer, type ServerOptions } from "../../src/endpoint/server";
 import type { EventStore } from "../../src/endpoint/store/types";
-import { loadSample } from "./helpers";
+import { loadSample, memoryStore } from "./helpers";
 
 const INGEST = "ingest-token-0123456789abcdef";
 const READ = "read-token-0123456789abcdefghij";
 
-/** A store whose commits fail while `failing` is set; reads and pings always work (as on a full disk). */
-function diskLikeStore(): EventStore & { failing: boolean } {
-  return {
-    kind: "sqlite",
-    failing: false,
-    async recordBatch(deliveries) {
-      if (this.failing) throw new Error("SQLITE_FULL: database or disk is full");
-      return deliveries.map((_, i) => ({ duplicate: false, receiptCount: 1, rowId: String(i) }));
-    },
-    query: async () => ({ events: [] }),
-    get: async () => undefined,
-    prune: async () => 0,
-    ping: async () => undefined,
-    close: async () => undefined,
-  };
-}
 
 const build = (store: EventStore, options: Partial<ServerOptions> = {}) => buildServer({ store, ingestTokens: [INGEST], readTokens: [READ], ...options });
 
 test("/readyz answers 503 while the latest commit failed and 200 again after one succeeds", async () => {
-  const store = diskLikeStore();
+  const store = memoryStore();
   const app = build(store);
   const deliver = () =>
     app.inject({ method: "POST", url: "/hooks", headers: { authorization: `Bearer ${INGEST}`, "content-type": "application/json" }, payload: loadSample("git.push.json").raw });
@@ -50,7 +34,7 @@ test("/readyz answers 503 while the latest commit failed and 200 again after one
 });
 
 test("/readyz turns 200 again after the hold, so an instance taken out of rotation can be probed", async () => {
-  const store = diskLikeStore();
+  const store = memoryStore();
   const app = build(store, { failedCommitHoldMs: 300 });
   const ready = async () => (await app.inject({ url: "/readyz" })).statusCode;
   try {
@@ -82,7 +66,7 @@ describe("connection timeouts", () => {
     });
 
   test("close connections whose headers or body never finish, per the configured timeouts", async () => {
-    const app = build(diskLikeStore(), { timeouts: { headersMs: 300, requestMs: 600, checkIntervalMs: 50 } });
+    const app = build(memoryStore(), { timeouts: { headersMs: 300, requestMs: 600, checkIntervalMs: 50 } });
     await app.listen({ port: 0, host: "127.0.0.1" });
     const { port } = app.server.address() as AddressInfo;
     const head = `POST /hooks HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${INGEST}\r\nContent-Type: application/json\r\n`;
