@@ -12,24 +12,21 @@ export async function freePort() {
   return port;
 }
 
-/** Peak resident set size of a live process in KiB (VmHWM), or undefined once it has exited. */
-export function peakRssKb(pid) {
+/** A kB field of a live process's /proc/<pid>/status, or undefined once it has exited. */
+function procStatusKb(pid, field) {
   try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, "utf8"));
     return match ? Number(match[1]) : undefined;
   } catch {
     return undefined;
   }
 }
 
-export function currentRssKb(pid) {
-  try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-    return match ? Number(match[1]) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** Peak resident set size in KiB (VmHWM). */
+export const peakRssKb = (pid) => procStatusKb(pid, "VmHWM");
+
+/** Current resident set size in KiB (VmRSS). */
+export const currentRssKb = (pid) => procStatusKb(pid, "VmRSS");
 
 /** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
 const USER_HZ = 100;

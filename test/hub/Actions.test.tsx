@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { SubscriptionStatus } from "azure-devops-extension-api/ServiceHooks";
-import { callsTo, startDevhost, type Devhost } from "./support/devhost";
+import { callsTo, seededSubscription, startDevhost, type Devhost } from "./support/devhost";
 import { dataRows, healthLoaded, openDetails, renderHub, rowWith } from "./support/renderHub";
 
 let devhost: Devhost;
@@ -10,19 +10,13 @@ beforeEach(() => {
 });
 afterEach(() => devhost.close());
 
-function storedByUrl(fragment: string) {
-  const found = devhost.state.data.subscriptions.find((s) => s.consumerInputs.url.includes(fragment));
-  if (!found) throw new Error(`no seeded subscription for ${fragment}`);
-  return found;
-}
-
 function statusOf(row: HTMLElement): string | null | undefined {
   return row.querySelector(".hr-status")?.textContent;
 }
 
 describe("Test", () => {
   test("shows pending, then delivered with the status code and timing", async () => {
-    const subscription = storedByUrl("/hooks/fiber");
+    const subscription = seededSubscription(devhost, "/hooks/fiber");
     devhost.receivers.set(subscription.consumerInputs.url, 200);
     const user = userEvent.setup();
     await renderHub();
@@ -41,7 +35,7 @@ describe("Test", () => {
   });
 
   test("shows a failed delivery with the status code and Azure DevOps's error", async () => {
-    const subscription = storedByUrl("/hooks/payments");
+    const subscription = seededSubscription(devhost, "/hooks/payments");
     devhost.receivers.set(subscription.consumerInputs.url, 500);
     const user = userEvent.setup();
     await renderHub();
@@ -64,7 +58,7 @@ describe("Test", () => {
 });
 
 test("Enable sends a PUT with status enabled and updates the pill", async () => {
-  const subscription = storedByUrl("/hooks/comments");
+  const subscription = seededSubscription(devhost, "/hooks/comments");
   const user = userEvent.setup();
   await renderHub();
   const panel = await openDetails("hooks/comments");
@@ -80,7 +74,7 @@ test("Enable sends a PUT with status enabled and updates the pill", async () => 
 });
 
 test("Disable sends a PUT with status disabledByUser", async () => {
-  const subscription = storedByUrl("/hooks/fiber");
+  const subscription = seededSubscription(devhost, "/hooks/fiber");
   const user = userEvent.setup();
   await renderHub();
   const panel = await openDetails("hooks/fiber");
@@ -92,7 +86,7 @@ test("Disable sends a PUT with status disabledByUser", async () => {
 });
 
 test("Delete asks for confirmation, then sends DELETE and removes the row", async () => {
-  const subscription = storedByUrl("/hooks/legacy");
+  const subscription = seededSubscription(devhost, "/hooks/legacy");
   const user = userEvent.setup();
   await renderHub();
   const panel = await openDetails("hooks/legacy");
@@ -122,7 +116,7 @@ test("Re-enable all lists the failed subscriptions, then re-enables exactly thos
   await screen.findByText("Re-enabled 3 of 3 subscriptions.");
   const puts = callsTo(devhost, "PUT", /_apis\/hooks\/Subscriptions\//i).map((call) => JSON.parse(call.body ?? "{}"));
   expect(puts.map((body) => body.id).sort()).toEqual(
-    ["/hooks/payments", "/hooks/infra", "/hooks/legacy"].map((url) => storedByUrl(url).id).sort(),
+    ["/hooks/payments", "/hooks/infra", "/hooks/legacy"].map((url) => seededSubscription(devhost, url).id).sort(),
   );
   expect(puts.every((body) => body.status === SubscriptionStatus.Enabled)).toBe(true);
   expect(dataRows().map(statusOf)).toEqual(["Enabled", "Enabled", "Enabled", "Disabled by user", "Enabled", "Enabled"]);

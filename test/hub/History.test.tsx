@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { NotificationResult, NotificationStatus } from "../../src/devhost/state";
-import { callsTo, startDevhost, type Devhost } from "./support/devhost";
+import { callsTo, seededSubscription, startDevhost, type Devhost } from "./support/devhost";
 import { openDetails, renderHub } from "./support/renderHub";
 
 let devhost: Devhost;
@@ -9,12 +9,6 @@ beforeEach(() => {
   devhost = startDevhost();
 });
 afterEach(() => devhost.close());
-
-function subscriptionByUrl(fragment: string) {
-  const found = devhost.state.data.subscriptions.find((s) => s.consumerInputs.url.includes(fragment));
-  if (!found) throw new Error(`no seeded subscription for ${fragment}`);
-  return found;
-}
 
 test("loads history only when a subscription is opened, and filters it by result", async () => {
   const user = userEvent.setup();
@@ -53,7 +47,7 @@ test("filters history by time", async () => {
 });
 
 test("renders payload text as text, never as markup", async () => {
-  const subscription = subscriptionByUrl("/hooks/reviews");
+  const subscription = seededSubscription(devhost, "/hooks/reviews");
   const now = new Date().toISOString();
   devhost.state.addNotification({
     subscriptionId: subscription.id,

@@ -80,3 +80,10 @@ function json(status: number, body: unknown): Response {
 export function callsTo(devhost: Devhost, method: string, path: RegExp): FetchCall[] {
   return devhost.requests.filter((r) => r.method === method && path.test(new URL(r.url).pathname));
 }
+
+/** The seeded subscription whose endpoint URL contains `fragment`, as the stand-in stores it. */
+export function seededSubscription(devhost: Devhost, fragment: string) {
+  const found = devhost.state.data.subscriptions.find((s) => s.consumerInputs.url.includes(fragment));
+  if (!found) throw new Error(`no seeded subscription for ${fragment}`);
+  return found;
+}
