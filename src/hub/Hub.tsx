@@ -5,16 +5,18 @@ import type { IHeaderCommandBarItem } from "azure-devops-ui/HeaderCommandBar";
 import { Page } from "azure-devops-ui/Page";
 import { Spinner, SpinnerSize } from "azure-devops-ui/Spinner";
 import { Toggle } from "azure-devops-ui/Toggle";
-import { ZeroData } from "azure-devops-ui/ZeroData";
+import { ZeroData, ZeroDataActionType } from "azure-devops-ui/ZeroData";
 import type { GitRepository } from "azure-devops-extension-api/Git";
 import type { Subscription } from "azure-devops-extension-api/ServiceHooks";
 import { HEALTH_BATCH_SIZE, type HooksService } from "./services/HooksService";
 import type { DeliveryHealth } from "./model/notifications";
 import { needsReenable } from "./model/status";
 import { describeEvent } from "./model/filters";
+import { filterRows, queryTerms, sortRows, wordsById, type SortState } from "./model/tableView";
 import { BulkReenableDialog } from "./components/BulkReenableDialog";
 import { ConfirmDialog } from "./components/ConfirmDialog";
 import { ErrorCard } from "./components/ErrorCard";
+import { KeywordFilter } from "./components/KeywordFilter";
 import { NewSubscriptionDialog } from "./components/NewSubscriptionDialog";
 import { SubscriptionPanel } from "./components/SubscriptionPanel";
 import { SubscriptionsTable, type SubscriptionRow } from "./components/SubscriptionsTable";
@@ -49,6 +51,8 @@ export function Hub(props: HubProps): JSX.Element {
     () => (subscriptions ?? []).map((s) => ({ subscription: s, health: health.get(s.id.toLowerCase()) })),
     [subscriptions, health],
   );
+  const { query, setQuery, sort, setSort, shownRows, filtering } = useTableView(subscriptions, rows, repositoryNames);
+  const open = React.useCallback((s: Subscription) => setSelectedId(s.id), []);
   const editable = (s: Subscription) => !showAll && s.consumerId.toLowerCase() === service.context.consumerId.toLowerCase();
   const toReenable = (subscriptions ?? []).filter((s) => editable(s) && needsReenable(s));
   const selected = subscriptions?.find((s) => s.id === selectedId);
@@ -140,12 +144,27 @@ export function Hub(props: HubProps): JSX.Element {
             primaryText={showAll ? "This project has no service hook subscriptions" : "No Hook Relay subscriptions in this project yet"}
             secondaryText="Create one with New subscription: choose the Git event, optionally a repository and branch, and enter your Hook Relay endpoint's https:// URL and its token."
             actionText={showAll ? undefined : "New subscription"}
+            actionType={ZeroDataActionType.ctaButton}
             onActionClick={() => setDialog({ kind: "new" })}
           />
         ) : null}
         {subscriptions && subscriptions.length > 0 ? (
+          <KeywordFilter value={query} onChange={setQuery} active={filtering} shown={shownRows.length} total={rows.length} />
+        ) : null}
+        {subscriptions && subscriptions.length > 0 && shownRows.length === 0 ? (
+          <ZeroData
+            imageAltText=""
+            iconProps={{ iconName: "Filter" }}
+            primaryText={`No subscriptions match "${query.trim()}"`}
+            secondaryText="The filter looks for every word in the event, its filters, the endpoint URL, the status and who created the subscription."
+            actionText="Clear filter"
+            actionType={ZeroDataActionType.ctaButton}
+            onActionClick={() => setQuery("")}
+          />
+        ) : null}
+        {shownRows.length > 0 ? (
           <Card className="bolt-table-card flex-grow" contentProps={{ contentPadding: false }}>
-            <SubscriptionsTable rows={rows} repositories={repositoryNames} onOpen={(s) => setSelectedId(s.id)} />
+            <SubscriptionsTable rows={shownRows} repositories={repositoryNames} onOpen={open} sort={sort} onSort={setSort} />
           </Card>
         ) : null}
       </div>
@@ -186,6 +205,26 @@ export function Hub(props: HubProps): JSX.Element {
       <Toasts message={toast} onExpired={clearToast} />
     </Page>
   );
+}
+
+interface TableView {
+  query: string;
+  setQuery: (query: string) => void;
+  sort: SortState | undefined;
+  setSort: (sort: SortState) => void;
+  /** The rows that match the query, in the chosen order. */
+  shownRows: SubscriptionRow[];
+  filtering: boolean;
+}
+
+/** Filter and sort in memory; each step recomputes only when its own inputs change. */
+function useTableView(subscriptions: Subscription[] | undefined, rows: SubscriptionRow[], repositories: ReadonlyMap<string, string>): TableView {
+  const [query, setQuery] = React.useState("");
+  const [sort, setSort] = React.useState<SortState>();
+  const words = React.useMemo(() => wordsById(subscriptions ?? [], repositories), [subscriptions, repositories]);
+  const matching = React.useMemo(() => filterRows(rows, words, query), [rows, words, query]);
+  const shownRows = React.useMemo(() => sortRows(matching, sort, words), [matching, sort, words]);
+  return { query, setQuery, sort, setSort, shownRows, filtering: queryTerms(query).length > 0 };
 }
 
 interface LoadedSubscriptions {

@@ -66,9 +66,13 @@ test("never renders confidential inputs, also for other consumers' subscriptions
 
 test("shows the empty state with how to create the first subscription", async () => {
   devhost.state.data.subscriptions = [];
+  const user = userEvent.setup();
   await renderHub().catch(() => undefined);
   expect(await screen.findByText("No Hook Relay subscriptions in this project yet")).toBeInTheDocument();
   expect(screen.getByText(/Create one with New subscription/)).toBeInTheDocument();
+  expect(screen.queryByRole("searchbox", { name: "Filter subscriptions by keyword" })).not.toBeInTheDocument();
+  await user.click(screen.getByRole("button", { name: "New subscription" }));
+  expect(await screen.findByRole("dialog", { name: "New subscription" })).toBeInTheDocument();
 });
 
 test("explains a 403 with the missing permission and who has it", async () => {

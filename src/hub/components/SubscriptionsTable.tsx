@@ -1,38 +1,41 @@
 import * as React from "react";
 import { Button } from "azure-devops-ui/Button";
-import { SimpleTableCell, Table, TwoLineTableCell, type ITableColumn } from "azure-devops-ui/Table";
+import { ColumnSorting, SimpleTableCell, SortOrder, Table, TwoLineTableCell, type ITableColumn } from "azure-devops-ui/Table";
 import { ArrayItemProvider } from "azure-devops-ui/Utilities/Provider";
 import type { Subscription } from "azure-devops-extension-api/ServiceHooks";
 import { describeEvent, filtersInWords, type RepositoryNames } from "../model/filters";
 import { formatDateTime, formatPercent } from "../model/format";
 import { describeResult, type DeliveryHealth } from "../model/notifications";
+import type { SortColumn, SortState, SubscriptionRow } from "../model/tableView";
 import { StatusPill } from "./StatusPill";
 
-export interface SubscriptionRow {
-  subscription: Subscription;
-  /** undefined while the row's delivery history has not loaded. */
-  health?: DeliveryHealth;
-}
+export type { SubscriptionRow } from "../model/tableView";
 
 export interface SubscriptionsTableProps {
+  /** Already filtered and sorted. */
   rows: SubscriptionRow[];
   repositories: RepositoryNames;
   onOpen: (subscription: Subscription) => void;
+  /** undefined: the order the rows came in, no header marked. */
+  sort?: SortState;
+  onSort: (sort: SortState) => void;
 }
 
 type Column = ITableColumn<SubscriptionRow>;
 
 /** A virtualized table: only the rows on screen are in the DOM, so thousands of subscriptions stay fast. */
 export function SubscriptionsTable(props: SubscriptionsTableProps): JSX.Element {
-  const { repositories, onOpen } = props;
-  const columns = React.useMemo(() => buildColumns(repositories, onOpen), [repositories, onOpen]);
+  const { repositories, onOpen, sort } = props;
+  const columns = React.useMemo(() => buildColumns(repositories, onOpen, sort), [repositories, onOpen, sort]);
   const provider = React.useMemo(() => new ArrayItemProvider(props.rows), [props.rows]);
+  const sorting = useColumnSorting(columns, props.onSort);
   return (
     <Table<SubscriptionRow>
       ariaLabel="Hook Relay subscriptions"
       className="hr-table"
       columns={columns}
       itemProvider={provider}
+      behaviors={[sorting]}
       showLines
       singleClickActivation={false}
       onActivate={(_event, row) => onOpen(row.data.subscription)}
@@ -40,17 +43,38 @@ export function SubscriptionsTable(props: SubscriptionsTableProps): JSX.Element 
   );
 }
 
-function buildColumns(repositories: RepositoryNames, onOpen: (s: Subscription) => void): Column[] {
+/** The Table initializes its behaviors once, so the behavior stays the same and reads the latest columns and callback. */
+function useColumnSorting(columns: Column[], onSort: (sort: SortState) => void): ColumnSorting<SubscriptionRow> {
+  const latest = React.useRef({ columns, onSort });
+  latest.current = { columns, onSort };
+  return React.useMemo(
+    () =>
+      new ColumnSorting<SubscriptionRow>((columnIndex, proposed) => {
+        const column = latest.current.columns[columnIndex];
+        if (column?.sortProps) {
+          latest.current.onSort({ column: column.id as SortColumn, direction: proposed === SortOrder.ascending ? "ascending" : "descending" });
+        }
+      }),
+    [],
+  );
+}
+
+function buildColumns(repositories: RepositoryNames, onOpen: (s: Subscription) => void, sort: SortState | undefined): Column[] {
+  // Two-line columns sort by their first line.
+  const sortable = (id: SortColumn, column: Column): Column => ({ ...column, id, sortProps: { sortOrder: sortOrderOf(id, sort) } });
   return [
-    twoLineColumn(
+    sortable(
       "event",
-      "Event and filters",
-      -30,
-      (row) => <span className="hr-event">{describeEvent(row.subscription.eventType)}</span>,
-      (row) => <span className="hr-filters-text">{filtersInWords(row.subscription.eventType, row.subscription.publisherInputs, repositories)}</span>,
+      twoLineColumn(
+        "event",
+        "Event and filters",
+        -30,
+        (row) => <span className="hr-event">{describeEvent(row.subscription.eventType)}</span>,
+        (row) => <span className="hr-filters-text">{filtersInWords(row.subscription.eventType, row.subscription.publisherInputs, repositories)}</span>,
+      ),
     ),
-    textColumn("endpoint", "Endpoint", -22, (row) => row.subscription.consumerInputs?.url ?? "—"),
-    {
+    sortable("endpoint", textColumn("endpoint", "Endpoint", -22, (row) => row.subscription.consumerInputs?.url ?? "—")),
+    sortable("status", {
       id: "status",
       name: "Status",
       // Fixed, so the longest pill ("Disabled: inactive owner") is never cut.
@@ -60,14 +84,20 @@ function buildColumns(repositories: RepositoryNames, onOpen: (s: Subscription) =
           <StatusPill subscription={row.subscription} />
         </SimpleTableCell>
       ),
-    },
-    twoLineColumn("health", "Last delivery / success rate", -20, (row) => lastDelivery(row.health), (row) => successRate(row.health)),
-    twoLineColumn(
-      "owner",
-      "Created by / modified",
-      -16,
-      (row) => row.subscription.createdBy?.displayName ?? "—",
-      (row) => `Modified ${formatDateTime(row.subscription.modifiedDate)}`,
+    }),
+    sortable(
+      "lastDelivery",
+      twoLineColumn("lastDelivery", "Last delivery / success rate", -20, (row) => lastDelivery(row.health), (row) => successRate(row.health)),
+    ),
+    sortable(
+      "modified",
+      twoLineColumn(
+        "modified",
+        "Modified / created by",
+        -16,
+        (row) => formatDateTime(row.subscription.modifiedDate),
+        (row) => `Created by ${row.subscription.createdBy?.displayName ?? "—"}`,
+      ),
     ),
     {
       id: "open",
@@ -85,6 +115,11 @@ function buildColumns(repositories: RepositoryNames, onOpen: (s: Subscription) =
       ),
     },
   ];
+}
+
+function sortOrderOf(column: SortColumn, sort: SortState | undefined): SortOrder | undefined {
+  if (sort?.column !== column) return undefined;
+  return sort.direction === "ascending" ? SortOrder.ascending : SortOrder.descending;
 }
 
 type CellContent = (row: SubscriptionRow) => React.ReactNode;
@@ -107,7 +142,7 @@ function textColumn(id: string, name: string, width: number, text: (row: Subscri
     width,
     renderCell: (_r, columnIndex, column, row) => (
       <SimpleTableCell key={columnIndex} columnIndex={columnIndex} tableColumn={column}>
-        <span className="text-ellipsis">{text(row)}</span>
+        <span className={`text-ellipsis hr-cell-${id}`}>{text(row)}</span>
       </SimpleTableCell>
     ),
   };
