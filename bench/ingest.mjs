@@ -7,7 +7,11 @@
  * After each Hook Relay run the endpoint is SIGKILLed and its database read: every id that got
  * a 2xx must be there exactly once. The last line printed is `ingest-ratio: <sqlite / bare>`.
  *
- * BENCH_SECONDS (default 6) bounds each measured run; BENCH_SKIP_POSTGRES=1 leaves (d) out.
+ * A fifth server, Fastify parsing JSON and storing nothing, is a reference: the framework's own
+ * ceiling on this machine, so the report shows where the rest of the gap to (a) goes.
+ *
+ * BENCH_SECONDS (default 6) bounds each measured run; BENCH_SKIP_POSTGRES=1 leaves (d) out;
+ * BENCH_RATIO_ONLY=1 runs only the 4 KB, 64-connection step.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -36,6 +40,8 @@ const PLAN = [
 ];
 
 const bench = join(projectRoot, "bench");
+/** BENCH_RATIO_ONLY=1 runs just the step the ratio is read from. */
+const steps = () => (process.env.BENCH_RATIO_ONLY === "1" ? PLAN.filter((s) => s.size === RATIO_SIZE && s.connections === RATIO_CONNECTIONS) : PLAN);
 
 function targets(postgres) {
   const list = [
@@ -53,6 +59,17 @@ function targets(postgres) {
           workDir,
           readyStatus: 404,
           env: { EVENTS_FILE: join(workDir, "events.jsonl") },
+        }),
+    },
+    {
+      name: "fastify + JSON.parse (reference)",
+      durability: "none (nothing stored): the framework's own ceiling",
+      start: (workDir) =>
+        startServer({
+          script: join(bench, "servers", "fastify-floor.mjs"),
+          workDir,
+          readyStatus: 401,
+          env: { HOOKRELAY_TOKENS: INGEST_TOKEN },
         }),
     },
     {
@@ -123,7 +140,7 @@ async function main() {
   let cpuRatio;
   try {
     const list = targets(postgres);
-    for (const step of PLAN) {
+    for (const step of steps()) {
       const bare = { rps: 0, cpu: 0 };
       for (const target of list) {
         const r = await measure(target, step, postgres);

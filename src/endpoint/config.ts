@@ -1,6 +1,7 @@
 /** Endpoint configuration from the environment, overridden by matching command-line flags. */
 import { parseArgs } from "node:util";
 import type { SqliteSynchronous } from "./store/sqlite";
+import { DEFAULT_TIMEOUTS, type ServerTimeouts } from "./timeouts";
 
 export interface EndpointConfig {
   port: number;
@@ -20,6 +21,7 @@ export interface EndpointConfig {
   logLevel: string;
   /** PEM files to serve https directly; undefined serves http (e.g. behind a TLS-terminating proxy). */
   tls?: { certFile: string; keyFile: string };
+  timeouts: Required<Pick<ServerTimeouts, "requestMs" | "headersMs" | "keepAliveMs">>;
 }
 
 export class ConfigError extends Error {
@@ -41,6 +43,9 @@ const SETTINGS = {
   logLevel: { env: "HOOKRELAY_LOG_LEVEL", flag: "log-level" },
   tlsCert: { env: "HOOKRELAY_TLS_CERT", flag: "tls-cert" },
   tlsKey: { env: "HOOKRELAY_TLS_KEY", flag: "tls-key" },
+  requestTimeout: { env: "HOOKRELAY_REQUEST_TIMEOUT_MS", flag: "request-timeout-ms" },
+  headersTimeout: { env: "HOOKRELAY_HEADERS_TIMEOUT_MS", flag: "headers-timeout-ms" },
+  keepAliveTimeout: { env: "HOOKRELAY_KEEP_ALIVE_TIMEOUT_MS", flag: "keep-alive-timeout-ms" },
 } as const;
 
 export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
@@ -78,7 +83,20 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): EndpointConf
     sqliteSynchronous: synchronous(read("sqliteSynchronous")),
     logLevel: read("logLevel") ?? "info",
     tls: tlsFiles(read("tlsCert"), read("tlsKey")),
+    timeouts: timeouts(
+      integer(read("requestTimeout"), "request-timeout-ms", DEFAULT_TIMEOUTS.requestMs, 1000),
+      integer(read("headersTimeout"), "headers-timeout-ms", DEFAULT_TIMEOUTS.headersMs, 1000),
+      integer(read("keepAliveTimeout"), "keep-alive-timeout-ms", DEFAULT_TIMEOUTS.keepAliveMs, 1000),
+    ),
   };
+}
+
+/** Node refuses a headers timeout longer than the request timeout; say so at start rather than fail later. */
+function timeouts(requestMs: number, headersMs: number, keepAliveMs: number): EndpointConfig["timeouts"] {
+  if (headersMs > requestMs) {
+    throw new ConfigError(`--headers-timeout-ms (${headersMs}) must not be longer than --request-timeout-ms (${requestMs}).`);
+  }
+  return { requestMs, headersMs, keepAliveMs };
 }
 
 function tlsFiles(certFile: string | undefined, keyFile: string | undefined): EndpointConfig["tls"] {

@@ -25,7 +25,6 @@ export const MAX_JSON_DEPTH = 64;
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 export function registerJsonBody(app: FastifyInstance): void {
-  const secureParse = app.getDefaultJsonParser("error", "error");
   app.removeAllContentTypeParsers();
   const parse = (request: FastifyRequest, body: Buffer, done: (error: Error | null, value?: unknown) => void) => {
     let text: string;
@@ -37,21 +36,18 @@ export function registerJsonBody(app: FastifyInstance): void {
     const problem = findShapeProblem(text);
     if (problem) return done(problem);
     request.rawBody = text;
-    secureParse(request, text, (error, value) => done(error ? explain(error, text) : null, value));
+    // Plain JSON.parse is safe here: the scan above already refused the keys that could pollute a prototype.
+    try {
+      done(null, JSON.parse(text));
+    } catch (error) {
+      done(text.trim() === "" ? emptyBody() : new RequestError(400, "invalid_json", `The body is not valid JSON: ${(error as Error).message}`));
+    }
   };
   app.addContentTypeParser("application/json", { parseAs: "buffer" }, parse);
   app.addContentTypeParser(/^application\/[\w.-]+\+json$/i, { parseAs: "buffer" }, parse);
 }
 
-function explain(error: Error & { code?: string }, text: string): Error {
-  if (error.code === "FST_ERR_CTP_EMPTY_JSON_BODY") return error;
-  try {
-    JSON.parse(text);
-  } catch (syntax) {
-    return new RequestError(400, "invalid_json", `The body is not valid JSON: ${(syntax as Error).message}`);
-  }
-  return new RequestError(400, "forbidden_key", 'The body contains a "__proto__" or "constructor.prototype" key.');
-}
+const emptyBody = () => new RequestError(400, "invalid_json", "The body is empty; expected a JSON object.");
 
 // What each ASCII character means to the scan; 0 for everything it skips (whitespace, digits, letters).
 const OTHER = 0;
@@ -71,14 +67,19 @@ const BACKSLASH = 0x5c;
 const MAX_KEY_IN_MESSAGE = 64;
 
 /**
- * One O(n) pass over JSON text that finds nesting deeper than `maxDepth` and keys repeated in
- * one object (compared after decoding escapes, so "\u0069d" repeats "id"). It does not check
- * syntax, JSON.parse does that next; on malformed text it still ends without throwing.
+ * One O(n) pass over JSON text that finds nesting deeper than `maxDepth`, keys repeated in one
+ * object, and the keys a later merge could turn into prototype pollution: "__proto__" anywhere,
+ * "prototype" inside a "constructor" object. Keys are compared after decoding escapes, so
+ * "\u0069d" repeats "id". It does not check syntax, JSON.parse does that next; on malformed text
+ * it still ends without throwing.
  */
 export function findShapeProblem(text: string, maxDepth = MAX_JSON_DEPTH): RequestError | undefined {
   // Per open container, indexed by depth: is it an object, and the keys it has had so far.
   const isObject = new Uint8Array(maxDepth + 1);
   const keys: (Set<string> | undefined)[] = [];
+  // Per depth: the key the open object at that depth sits under, and the latest key read in it.
+  const parentKey: (string | undefined)[] = [];
+  const lastKey: (string | undefined)[] = [];
   let depth = 0;
   let expectingKey = false;
   for (let i = 0; i < text.length; i++) {
@@ -91,7 +92,9 @@ export function findShapeProblem(text: string, maxDepth = MAX_JSON_DEPTH): Reque
         const key = stringAt(text, i, close);
         const seen = (keys[depth] ??= new Set());
         if (seen.has(key)) return duplicateKey(key);
+        if (key === "__proto__" || (key === "prototype" && parentKey[depth] === "constructor")) return forbiddenKey();
         seen.add(key);
+        lastKey[depth] = key;
         expectingKey = false;
       }
       i = close;
@@ -102,9 +105,11 @@ export function findShapeProblem(text: string, maxDepth = MAX_JSON_DEPTH): Reque
       expectingKey = false;
     } else {
       if (depth === maxDepth) return new RequestError(400, "too_deep", `The body nests deeper than ${maxDepth} levels.`);
+      parentKey[depth + 1] = isObject[depth] === 1 ? lastKey[depth] : undefined;
       depth++;
       isObject[depth] = token === OPEN_OBJECT ? 1 : 0;
       keys[depth] = undefined;
+      lastKey[depth] = undefined;
       expectingKey = token === OPEN_OBJECT;
     }
   }
@@ -132,6 +137,8 @@ function stringAt(text: string, open: number, close: number): string {
     return raw; // A malformed escape: JSON.parse refuses the whole body anyway.
   }
 }
+
+const forbiddenKey = () => new RequestError(400, "forbidden_key", 'The body contains a "__proto__" or "constructor.prototype" key.');
 
 function duplicateKey(key: string): RequestError {
   const shown = key.length > MAX_KEY_IN_MESSAGE ? `${key.slice(0, MAX_KEY_IN_MESSAGE)}…` : key;

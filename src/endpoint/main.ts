@@ -38,6 +38,7 @@ async function main(): Promise<void> {
   const logger = { level: config.logLevel };
   const store = await openStore(config.db, {
     sqliteSynchronous: config.sqliteSynchronous,
+    sqliteWriterThread: true,
     onPoolError: (error) => app.log.warn({ err: error }, "idle PostgreSQL connection failed"),
   });
   const app = buildServer({
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
     retention: { days: config.retentionDays, maxRows: config.retentionMaxRows },
     processMetrics: true,
     https,
+    timeouts: config.timeouts,
   });
 
   let stopping = false;

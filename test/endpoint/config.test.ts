@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bearerToken, tokenChecker } from "../../src/endpoint/auth";
 import { ConfigError, DEFAULT_BODY_LIMIT, loadConfig } from "../../src/endpoint/config";
+import { DEFAULT_TIMEOUTS } from "../../src/endpoint/timeouts";
 import { loadOrCreateToken } from "../../src/endpoint/tokens";
 
 describe("loadConfig", () => {
@@ -14,7 +15,13 @@ describe("loadConfig", () => {
       readTokens: [],
       bodyLimitBytes: DEFAULT_BODY_LIMIT,
       sqliteSynchronous: "FULL",
+      timeouts: { requestMs: DEFAULT_TIMEOUTS.requestMs, headersMs: DEFAULT_TIMEOUTS.headersMs, keepAliveMs: DEFAULT_TIMEOUTS.keepAliveMs },
     });
+  });
+
+  test("timeouts come from the environment or flags, in milliseconds", () => {
+    const config = loadConfig(["--keep-alive-timeout-ms", "125000"], { HOOKRELAY_REQUEST_TIMEOUT_MS: "30000", HOOKRELAY_HEADERS_TIMEOUT_MS: "5000" });
+    expect(config.timeouts).toEqual({ requestMs: 30_000, headersMs: 5_000, keepAliveMs: 125_000 });
   });
 
   test("flags override the environment; tokens are comma-separated", () => {
@@ -38,6 +45,8 @@ describe("loadConfig", () => {
     [[], { HOOKRELAY_READ_TOKENS: "has:colon-0123456789" }, /no spaces or colons/],
     [["--sqlite-synchronous", "OFF"], {}, /FULL or NORMAL/],
     [["--unknown"], {}, /Unknown option/],
+    [["--request-timeout-ms", "500"], {}, /--request-timeout-ms must be an integer >= 1000/],
+    [[], { HOOKRELAY_REQUEST_TIMEOUT_MS: "5000", HOOKRELAY_HEADERS_TIMEOUT_MS: "8000" }, /must not be longer than --request-timeout-ms/],
   ])("refuses %j %j with a clear message", (argv, env, message) => {
     expect(() => loadConfig(argv as string[], env)).toThrow(ConfigError);
     expect(() => loadConfig(argv as string[], env)).toThrow(message);

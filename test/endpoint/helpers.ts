@@ -2,10 +2,11 @@
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { requireSharedPayloads } from "../support/sharedPayloads";
 import { startTestPostgres, type TestPostgres } from "../support/postgres";
-import { openStore } from "../../src/endpoint/store";
+import { openStore, sqliteFilename } from "../../src/endpoint/store";
+import { ThreadedSqliteStore } from "../../src/endpoint/store/sqliteThreaded";
 import type { Delivery, EventStore } from "../../src/endpoint/store/types";
 
 export const SAMPLE_FILES = [
@@ -85,7 +86,10 @@ function pullRequest(pr: Record<string, any>, actor: string, projectId: string):
   };
 }
 
-export type StoreKind = "sqlite" | "postgres";
+export type StoreKind = "sqlite" | "sqlite-threaded" | "postgres";
+
+/** The compiled writer-thread script the endpoint runs (`npm run build:node` makes it). */
+export const BUILT_WRITER_SCRIPT = resolve(__dirname, "../../build/src/endpoint/store/sqliteWriterThread.js");
 
 /** Fresh stores of one kind: one PostgreSQL server per factory, one database (or SQLite file) per store. */
 export class StoreFactory {
@@ -108,7 +112,9 @@ export class StoreFactory {
   }
 
   async open(): Promise<EventStore> {
-    return openStore(await this.url());
+    const url = await this.url();
+    if (this.kind === "sqlite-threaded") return ThreadedSqliteStore.open({ filename: sqliteFilename(url)! }, BUILT_WRITER_SCRIPT);
+    return openStore(url);
   }
 
   async cleanup(): Promise<void> {

@@ -1,4 +1,4 @@
-/** The JSON shape check (nesting depth, repeated keys) and how ingest answers what it finds. */
+/** The JSON shape check (nesting depth, repeated keys, prototype-pollution keys) and how ingest answers what it finds. */
 import { randomUUID } from "node:crypto";
 import { findShapeProblem, MAX_JSON_DEPTH } from "../../src/endpoint/jsonBody";
 import { buildServer } from "../../src/endpoint/server";
@@ -42,6 +42,15 @@ describe("findShapeProblem", () => {
   test("finds repeated keys in nested objects, in objects inside arrays, and after nested values", () => {
     expect(codeOf('{"resource":{"commits":[{"a":1,"b":2,"a":3}]}}')).toBe("duplicate_key");
     expect(codeOf('{"a":{"x":1},"b":[1,{"y":2}],"a":3}')).toBe("duplicate_key");
+  });
+
+  test("refuses keys a later merge could turn into prototype pollution, however they are spelled", () => {
+    expect(codeOf('{"__proto__":{"admin":true}}')).toBe("forbidden_key");
+    expect(codeOf('{"a":[{"b":{"\\u005f_proto__":1}}]}')).toBe("forbidden_key");
+    expect(codeOf('{"x":1,"constructor":{"a":1,"prototype":{"admin":true}}}')).toBe("forbidden_key");
+    expect(codeOf('{"constructor":{"nested":{"prototype":1}}}')).toBeUndefined();
+    expect(codeOf('{"constructor":[{"prototype":1}]}')).toBeUndefined();
+    expect(codeOf('{"prototype":1,"constructor":"x","name":"__proto__"}')).toBeUndefined();
   });
 
   test("allows the same key in sibling and nested objects, and as a string value", () => {

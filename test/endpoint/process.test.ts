@@ -1,6 +1,8 @@
 /** The real process (`node build/src/endpoint/main.js`): first start, restart, SIGKILL under load, replicas. */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { once } from "node:events";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { startTestPostgres, type TestPostgres } from "../support/postgres";
@@ -189,4 +191,28 @@ test("two endpoint processes on one PostgreSQL store each event once", async () 
   const stored = await listAll(b.url);
   expect(stored.map((e) => e.id).sort()).toEqual(samples.map((s) => s.id).sort());
   expect(stored.every((e) => e.receiptCount === 3)).toBe(true);
+});
+
+test("HOOKRELAY_HEADERS_TIMEOUT_MS closes a connection whose headers never finish", async () => {
+  const dataDir = tempDir();
+  const endpoint = await startEndpoint({
+    HOOKRELAY_DATA_DIR: dataDir,
+    HOOKRELAY_DB: `sqlite:${join(dataDir, "hookrelay.db")}`,
+    HOOKRELAY_TOKENS: INGEST,
+    HOOKRELAY_READ_TOKENS: READ,
+    HOOKRELAY_HEADERS_TIMEOUT_MS: "1000",
+    HOOKRELAY_REQUEST_TIMEOUT_MS: "1000",
+  });
+  const { port } = new URL(endpoint.url);
+  const socket = connect(Number(port), "127.0.0.1");
+  await once(socket, "connect");
+  const started = Date.now();
+  socket.write("POST /hooks HTTP/1.1\r\nHost: x\r\n");
+  let answer = "";
+  socket.on("data", (chunk) => (answer += chunk.toString()));
+  await once(socket, "close");
+  // Node checks the deadline once a second, so it closes between 1 s and 1 s + one check.
+  expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+  expect(Date.now() - started).toBeLessThan(5_000);
+  expect(answer).toMatch(/^HTTP\/1\.1 408/);
 });

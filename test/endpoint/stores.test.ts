@@ -24,7 +24,7 @@ function pushTo(refs: string[], id = randomUUID()): Record<string, any> {
   return event;
 }
 
-describe.each<StoreKind>(["sqlite", "postgres"])("%s store", (kind) => {
+describe.each<StoreKind>(["sqlite", "sqlite-threaded", "postgres"])("%s store", (kind) => {
   const stores = new StoreFactory(kind);
   let store: EventStore;
 

@@ -1,12 +1,15 @@
 /** Opens the store a HOOKRELAY_DB url names: sqlite:<path> or postgres://… */
 import { PostgresStore } from "./postgres";
 import { SqliteStore, type SqliteSynchronous } from "./sqlite";
+import { ThreadedSqliteStore } from "./sqliteThreaded";
 import type { EventStore } from "./types";
 
 export type { EventStore } from "./types";
 
 export interface OpenStoreOptions {
   sqliteSynchronous?: SqliteSynchronous;
+  /** Commit SQLite batches on a worker thread (needs the compiled build; see sqliteThreaded.ts). */
+  sqliteWriterThread?: boolean;
   postgresMaxConnections?: number;
   onPoolError?: (error: Error) => void;
 }
@@ -30,5 +33,6 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   }
   const filename = sqliteFilename(url);
   if (!filename) throw new Error(`Unsupported store url "${url}": use sqlite:<path> or postgres://…`);
-  return new SqliteStore({ filename, synchronous: options.sqliteSynchronous });
+  const sqlite = { filename, synchronous: options.sqliteSynchronous };
+  return options.sqliteWriterThread ? ThreadedSqliteStore.open(sqlite) : new SqliteStore(sqlite);
 }

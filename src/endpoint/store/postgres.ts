@@ -1,6 +1,6 @@
 /**
  * PostgreSQL store (pg). Several endpoint replicas may write at once: the unique
- * (channel, event_id) constraint with INSERT … ON CONFLICT is the dedup guard, and migrations
+ * (event_id, channel) constraint with INSERT … ON CONFLICT is the dedup guard, and migrations
  * run under an advisory lock so replicas starting together do not race.
  */
 import { Pool, type PoolClient, type PoolConfig } from "pg";
@@ -48,6 +48,10 @@ const MIGRATIONS: string[] = [
   CREATE INDEX events_project ON events (project_id, received_at);
   CREATE INDEX events_created ON events (created_date);
   CREATE INDEX events_refs ON events USING GIN (refs);`,
+  // Version 2: an event id alone (GET /api/events/:id) is found by index, created_date had no use.
+  `ALTER TABLE events DROP CONSTRAINT events_channel_event_id;
+  ALTER TABLE events ADD CONSTRAINT events_event_id_channel UNIQUE (event_id, channel);
+  DROP INDEX events_created;`,
 ];
 
 const MIGRATION_LOCK = 0x486f6f6b; // "Hook"

@@ -13,7 +13,7 @@ import { dirname } from "node:path";
 import { foldBatch, spreadOutcome } from "./batch";
 import { pageOf, SUMMARY_COLUMNS, toStoredEvent, type EventRow } from "./rows";
 import type { Delivery, DeliveryOutcome, EventPage, EventQuery, EventStore, PruneStep, StoredEvent } from "./types";
-import { whereClause } from "./where";
+import { whereClause, type Dialect, type RepositoryColumn } from "./where";
 
 export type SqliteSynchronous = "FULL" | "NORMAL";
 
@@ -23,9 +23,19 @@ export interface SqliteStoreOptions {
   synchronous?: SqliteSynchronous;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS events (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
+/**
+ * Every index costs ingest time (one more B-tree page written per delivery), so there is one per
+ * selective filter of the read API, each ending in received_at so a page is read newest first
+ * without sorting: eventType, repository (id or name), pullRequestId (partial: pushes have none),
+ * ref (event_refs). eventType next to a repository or pull request is checked row by row along
+ * their index. actor and projectId have no index: they are answered by walking events newest
+ * first, which is quick for active people and projects and best combined with since/until otherwise.
+ * No AUTOINCREMENT (it costs a write per insert): a new row takes the largest id + 1, which
+ * differs only after the newest rows were deleted, and pages order by received_at first anyway.
+ */
+const SCHEMA_V2 = `
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY,
   channel TEXT NOT NULL,
   event_id TEXT NOT NULL,
   event_type TEXT NOT NULL,
@@ -42,22 +52,26 @@ CREATE TABLE IF NOT EXISTS events (
   receipt_count INTEGER NOT NULL,
   body TEXT NOT NULL,
   headers TEXT NOT NULL,
-  UNIQUE (channel, event_id)
+  UNIQUE (event_id, channel)
 );
 CREATE TABLE IF NOT EXISTS event_refs (
   ref TEXT NOT NULL,
   event_row INTEGER NOT NULL,
   PRIMARY KEY (ref, event_row)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS events_received ON events (received_at, id);
-CREATE INDEX IF NOT EXISTS events_type ON events (event_type, received_at);
-CREATE INDEX IF NOT EXISTS events_repository_id ON events (repository_id, received_at);
-CREATE INDEX IF NOT EXISTS events_repository_name ON events (repository_name, received_at);
-CREATE INDEX IF NOT EXISTS events_pull_request ON events (pull_request_id, received_at);
-CREATE INDEX IF NOT EXISTS events_actor ON events (actor, received_at);
-CREATE INDEX IF NOT EXISTS events_project ON events (project_id, received_at);
-CREATE INDEX IF NOT EXISTS events_created ON events (created_date);
+CREATE INDEX events_received ON events (received_at, id);
+CREATE INDEX events_type ON events (event_type, received_at);
+CREATE INDEX events_repository_id ON events (repository_id, received_at);
+CREATE INDEX events_repository_name ON events (repository_name, received_at);
+CREATE INDEX events_pull_request ON events (pull_request_id, received_at) WHERE pull_request_id IS NOT NULL;
 `;
+
+const EVENT_COLUMNS =
+  "id, channel, event_id, event_type, known, project_id, repository_id, repository_name, refs, pull_request_id, " +
+  "actor, created_date, received_at, last_received_at, receipt_count, body, headers";
+
+/** PRAGMA user_version of SCHEMA_V2; 0 is a new file or one written by Hook Relay 0.1 (schema 1). */
+const SCHEMA_VERSION = 2;
 
 export class SqliteStore implements EventStore {
   readonly kind = "sqlite";
@@ -72,13 +86,13 @@ export class SqliteStore implements EventStore {
     this.db.pragma("journal_mode = WAL");
     this.db.pragma(`synchronous = ${options.synchronous ?? "FULL"}`);
     this.db.pragma("busy_timeout = 5000");
-    this.db.exec(SCHEMA);
+    migrate(this.db);
     this.upsert = this.db.prepare(`
       INSERT INTO events (channel, event_id, event_type, known, project_id, repository_id, repository_name,
         refs, pull_request_id, actor, created_date, received_at, last_received_at, receipt_count, body, headers)
       VALUES (@channel, @eventId, @eventType, @known, @projectId, @repositoryId, @repositoryName,
         @refs, @pullRequestId, @actor, @createdDate, @receivedAt, @lastReceivedAt, @receipts, @body, @headers)
-      ON CONFLICT (channel, event_id) DO UPDATE SET
+      ON CONFLICT (event_id, channel) DO UPDATE SET
         receipt_count = receipt_count + excluded.receipt_count,
         last_received_at = max(last_received_at, excluded.last_received_at)
       RETURNING id, receipt_count`);
@@ -122,21 +136,28 @@ export class SqliteStore implements EventStore {
 
   async query(query: EventQuery): Promise<EventPage> {
     const params: Record<string, unknown> = {};
-    const where = whereClause(
-      { ...query, after: query.after && { ...query.after, rowId: Number(query.after.rowId) as unknown as string } },
-      {
-        param(value) {
-          const name = `p${Object.keys(params).length}`;
-          params[name] = value;
-          return `@${name}`;
-        },
-        hasRef: (p) => `id IN (SELECT event_row FROM event_refs WHERE ref = ${p})`,
+    const dialect: Dialect = {
+      param(value) {
+        const name = `p${Object.keys(params).length}`;
+        params[name] = value;
+        return `@${name}`;
       },
-    );
-    const rows = this.db
-      .prepare(`SELECT ${SUMMARY_COLUMNS} FROM events ${where} ORDER BY received_at DESC, id DESC LIMIT ${query.limit + 1}`)
-      .all(params) as EventRow[];
-    return pageOf(rows, query.limit);
+      hasRef: (p) => `id IN (SELECT event_row FROM event_refs WHERE ref = ${p})`,
+      unindexed: (column) => `+${column}`,
+    };
+    const rowQuery = { ...query, after: query.after && { ...query.after, rowId: Number(query.after.rowId) as unknown as string } };
+    const newest = `ORDER BY received_at DESC, id DESC LIMIT ${query.limit + 1}`;
+    let sql: string;
+    if (query.repository === undefined) {
+      sql = `SELECT ${SUMMARY_COLUMNS} FROM events ${whereClause(rowQuery, dialect)} ${newest}`;
+    } else {
+      // "id or name" as one OR makes SQLite collect and sort every row of the repository. Instead,
+      // each column's index is walked newest first for one page, and the two pages are merged.
+      const page = (column: RepositoryColumn) =>
+        `SELECT id FROM (SELECT id, received_at FROM events ${whereClause(rowQuery, dialect, { repositoryColumn: column })} ${newest})`;
+      sql = `SELECT ${SUMMARY_COLUMNS} FROM events WHERE id IN (${page("repository_id")} UNION ${page("repository_name")}) ${newest}`;
+    }
+    return pageOf(this.db.prepare(sql).all(params) as EventRow[], query.limit);
   }
 
   async get(eventId: string, channel?: string): Promise<StoredEvent | undefined> {
@@ -182,4 +203,30 @@ export class SqliteStore implements EventStore {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
+}
+
+/**
+ * Brings a database to SCHEMA_VERSION in one transaction. Schema 1 (Hook Relay 0.1) had
+ * AUTOINCREMENT, a (channel, event_id) key no lookup by id could use, and indexes the API never
+ * used; its rows are copied, ids kept (event_refs points at them).
+ */
+function migrate(db: Database.Database): void {
+  const version = db.pragma("user_version", { simple: true }) as number;
+  if (version === SCHEMA_VERSION) return;
+  if (version > SCHEMA_VERSION) {
+    throw new Error(`The database has schema version ${version}; this Hook Relay knows up to ${SCHEMA_VERSION}. Upgrade Hook Relay.`);
+  }
+  db.transaction(() => {
+    const hasEvents = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'events'").get() !== undefined;
+    if (hasEvents) db.exec("ALTER TABLE events RENAME TO events_v1");
+    for (const index of ["events_received", "events_type", "events_repository_id", "events_repository_name", "events_pull_request", "events_actor", "events_project", "events_created"]) {
+      db.exec(`DROP INDEX IF EXISTS ${index}`);
+    }
+    db.exec(SCHEMA_V2);
+    if (hasEvents) {
+      db.exec(`INSERT INTO events (${EVENT_COLUMNS}) SELECT ${EVENT_COLUMNS} FROM events_v1 ORDER BY id`);
+      db.exec("DROP TABLE events_v1");
+    }
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  })();
 }

@@ -1,0 +1,101 @@
+/**
+ * SQLite with its writes on a worker thread. A commit holds its thread for the inserts and the
+ * WAL fsync; on the worker, the main thread keeps parsing requests and answering reads meanwhile
+ * (WAL lets the main thread's read connection see every committed batch). Durability is the
+ * SqliteStore's: a batch's promise resolves only after the worker's commit returned.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import { SqliteStore, type SqliteStoreOptions } from "./sqlite";
+import type { Delivery, DeliveryOutcome, EventPage, EventQuery, EventStore, PruneStep, StoredEvent } from "./types";
+
+export type WriterRequest =
+  | { id: number; kind: "recordBatch"; deliveries: Delivery[] }
+  | { id: number; kind: "prune"; step: PruneStep }
+  | { id: number; kind: "close" };
+
+export type WriterReply = { id: number; result: unknown; error?: undefined } | { id: number; error: string };
+
+type Request = WriterRequest extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
+
+/** The compiled worker script; it exists in the build output (build/src/endpoint/store), not beside the TypeScript sources. */
+export const WRITER_SCRIPT = join(__dirname, "sqliteWriterThread.js");
+
+export class ThreadedSqliteStore implements EventStore {
+  readonly kind = "sqlite";
+  private worker: Worker | undefined;
+  private nextId = 0;
+  private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+
+  /** The reader opens (and migrates) the file before the writer thread starts. */
+  private constructor(
+    private readonly options: SqliteStoreOptions,
+    private readonly reader: SqliteStore,
+    private readonly script: string,
+  ) {}
+
+  /** `script` is the compiled sqliteWriterThread.js; tests running the TypeScript sources pass the build's. */
+  static open(options: SqliteStoreOptions, script = WRITER_SCRIPT): ThreadedSqliteStore {
+    if (options.filename === ":memory:") throw new Error("A :memory: database cannot be shared with a writer thread.");
+    if (!existsSync(script)) throw new Error(`${script} is missing: build with \`npm run build:node\`.`);
+    return new ThreadedSqliteStore(options, new SqliteStore(options), script);
+  }
+
+  recordBatch(deliveries: Delivery[]): Promise<DeliveryOutcome[]> {
+    return this.send({ kind: "recordBatch", deliveries }) as Promise<DeliveryOutcome[]>;
+  }
+
+  prune(step: PruneStep): Promise<number> {
+    return this.send({ kind: "prune", step }) as Promise<number>;
+  }
+
+  query(query: EventQuery): Promise<EventPage> {
+    return this.reader.query(query);
+  }
+
+  get(eventId: string, channel?: string): Promise<StoredEvent | undefined> {
+    return this.reader.get(eventId, channel);
+  }
+
+  ping(): Promise<void> {
+    return this.reader.ping();
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    if (worker) {
+      await this.send({ kind: "close" });
+      await worker.terminate();
+    }
+    await this.reader.close();
+  }
+
+  private send(request: Request): Promise<unknown> {
+    const worker = (this.worker ??= this.startWorker());
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ ...request, id });
+    });
+  }
+
+  private startWorker(): Worker {
+    const worker = new Worker(this.script, { workerData: this.options });
+    worker.on("message", (reply: WriterReply) => {
+      const waiting = this.pending.get(reply.id);
+      this.pending.delete(reply.id);
+      if (reply.error !== undefined) waiting?.reject(new Error(reply.error));
+      else waiting?.resolve(reply.result);
+    });
+    // A writer that dies (it should not) fails what it was doing; the next write starts a new one.
+    const fail = (error: Error) => {
+      if (this.worker === worker) this.worker = undefined;
+      for (const waiting of this.pending.values()) waiting.reject(error);
+      this.pending.clear();
+    };
+    worker.on("error", fail);
+    worker.on("exit", (code) => fail(new Error(`The SQLite writer thread exited (code ${code}).`)));
+    return worker;
+  }
+}

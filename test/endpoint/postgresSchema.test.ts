@@ -1,0 +1,27 @@
+/** The PostgreSQL schema: migrations apply once, and an event id alone is found by index. */
+import { Client } from "pg";
+import { openStore } from "../../src/endpoint/store";
+import { StoreFactory } from "./helpers";
+
+const stores = new StoreFactory("postgres");
+afterAll(() => stores.cleanup());
+
+test("migrations run once, even when the store is opened again, and leave an index led by event_id", async () => {
+  const url = await stores.url();
+  await (await openStore(url)).close();
+  await (await openStore(url)).close();
+
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const versions = await client.query<{ version: number }>("SELECT version FROM hookrelay_migrations ORDER BY version");
+    expect(versions.rows.map((row) => row.version)).toEqual([1, 2]);
+    const indexes = await client.query<{ indexname: string; indexdef: string }>("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'events'");
+    const byName = new Map(indexes.rows.map((row) => [row.indexname, row.indexdef]));
+    expect(byName.get("events_event_id_channel")).toMatch(/UNIQUE INDEX .* \(event_id, channel\)/);
+    expect(byName.has("events_channel_event_id")).toBe(false);
+    expect(byName.has("events_created")).toBe(false);
+  } finally {
+    await client.end();
+  }
+});
