@@ -1,4 +1,7 @@
-/** Newly stored events, announced after their commit, for the Server-Sent Events stream. */
+/**
+ * Newly stored events, announced after their commit, for the Server-Sent Events stream: the ones
+ * this process stored (publish) and, on PostgreSQL, the ones other replicas stored (publishSummaries).
+ */
 import { EventEmitter } from "node:events";
 import type { Delivery, DeliveryOutcome, EventSummary } from "./store/types";
 
@@ -12,15 +15,27 @@ export class EventFeed {
 
   publish(deliveries: Delivery[], outcomes: DeliveryOutcome[]): void {
     if (this.emitter.listenerCount("event") === 0) return;
-    deliveries.forEach((delivery, i) => {
-      if (!outcomes[i].duplicate) this.emitter.emit("event", summaryOf(delivery, outcomes[i]));
-    });
+    const stored = deliveries.flatMap((delivery, i) => (outcomes[i].duplicate ? [] : [summaryOf(delivery, outcomes[i])]));
+    // PostgreSQL numbers a batch's rows in key order, not arrival order. Ascending ids let a client
+    // that resumes from the last id it saw (Last-Event-ID) miss nothing that came before it.
+    stored.sort(byRowId);
+    this.publishSummaries(stored);
+  }
+
+  /** Events already in API shape, in the order given. */
+  publishSummaries(events: EventSummary[]): void {
+    for (const event of events) this.emitter.emit("event", event);
   }
 
   subscribe(listener: (event: EventSummary) => void): () => void {
     this.emitter.on("event", listener);
     return () => this.emitter.off("event", listener);
   }
+}
+
+function byRowId(a: EventSummary, b: EventSummary): number {
+  const difference = BigInt(a.rowId) - BigInt(b.rowId);
+  return difference < 0n ? -1 : difference > 0n ? 1 : 0;
 }
 
 function summaryOf(delivery: Delivery, outcome: DeliveryOutcome): EventSummary {

@@ -29,6 +29,8 @@ export interface ServerOptions {
   /** Deliveries per transaction at most. */
   maxBatch?: number;
   heartbeatMs?: number;
+  /** Events a stream resumed with Last-Event-ID replays at most before it sends `overflow` (10,000). */
+  streamReplayLimit?: number;
   readyTimeoutMs?: number;
   /** How long a failed commit keeps /readyz at 503 unless a later commit succeeds first. */
   failedCommitHoldMs?: number;
@@ -83,7 +85,13 @@ export function buildServer(options: ServerOptions): EndpointServer {
   const readCheck = tokenChecker(options.readTokens);
   app.register(ingestRoutes, { checkToken: ingestCheck, writer, metrics, bodyLimit });
   app.register(eventRoutes, { checkToken: readCheck, store });
-  app.register(streamRoutes, { checkToken: readCheck, feed, heartbeatMs: options.heartbeatMs ?? 15_000 });
+  app.register(streamRoutes, {
+    checkToken: readCheck,
+    feed,
+    store,
+    heartbeatMs: options.heartbeatMs ?? 15_000,
+    replayLimit: options.streamReplayLimit ?? 10_000,
+  });
   app.register(healthRoutes, {
     store,
     metrics,
@@ -92,11 +100,20 @@ export function buildServer(options: ServerOptions): EndpointServer {
     failedCommitHoldMs: options.failedCommitHoldMs ?? 30_000,
   });
 
-  app.addHook("onReady", async () => retention.start());
+  // On PostgreSQL, streams here also show what other replicas store (this process's own rows come from the writer).
+  let stopWatching: (() => Promise<void>) | undefined;
+  app.addHook("onReady", async () => {
+    retention.start();
+    stopWatching = await store.watchOtherWriters?.({
+      onEvents: (events) => feed.publishSummaries(events),
+      onError: (error) => app.log.warn({ err: error }, "streaming the events of other replicas"),
+    });
+  });
   // Answer every delivery already queued before the store is closed by the caller.
   app.addHook("onClose", async () => {
     await retention.stop();
     await writer.close();
+    await stopWatching?.();
   });
   return Object.assign(app, { retention }) as EndpointServer;
 }

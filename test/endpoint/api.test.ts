@@ -295,7 +295,7 @@ describe("when the store fails", () => {
     const refuse = async () => {
       throw new Error("connection refused");
     };
-    return { kind: "postgres", recordBatch: refuse, query: refuse, get: refuse, prune: refuse, ping: refuse, close: async () => undefined, ...overrides };
+    return { kind: "postgres", recordBatch: refuse, query: refuse, eventsAfter: refuse, get: refuse, prune: refuse, ping: refuse, close: async () => undefined, ...overrides };
   }
 
   test("answers 503 with Retry-After, never 500, and counts the store error", async () => {

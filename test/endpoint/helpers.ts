@@ -140,6 +140,7 @@ export function memoryStore(): EventStore & { failing: boolean; stored: Delivery
       return deliveries.map((_, i) => ({ duplicate: false, receiptCount: 1, rowId: String(i) }));
     },
     query: async () => ({ events: [] }),
+    eventsAfter: async () => [],
     get: async () => undefined,
     prune: async () => 0,
     ping: async () => undefined,

@@ -2,11 +2,25 @@
  * PostgreSQL store (pg). Several endpoint replicas may write at once: the unique
  * (event_id, channel) constraint with INSERT … ON CONFLICT is the dedup guard, and migrations
  * run under an advisory lock so replicas starting together do not race.
+ *
+ * Row ids come from a sequence (BIGSERIAL) and are taken when a row is inserted, not when it
+ * commits. With one writer (one endpoint process) batches commit one after another and ids grow
+ * in commit order, so "every row after id N" (eventsAfter, stream resume) misses nothing. With
+ * several replicas, a row with a smaller id can commit after a larger one has been read: a client
+ * that resumes after the larger id never gets the smaller one replayed (it would have got it live
+ * had it stayed connected). Replay is exact on SQLite and on a single PostgreSQL writer.
+ *
+ * Replicas tell each other about new rows with NOTIFY; see postgresNotify.ts.
  */
+import { randomBytes } from "node:crypto";
 import { Pool, type PoolClient, type PoolConfig } from "pg";
 import { deliveryKey, foldBatch, spreadOutcome } from "./batch";
-import { pageOf, SUMMARY_COLUMNS, toStoredEvent, type EventRow } from "./rows";
-import type { Delivery, DeliveryOutcome, EventPage, EventQuery, EventStore, PruneStep, StoredEvent } from "./types";
+import { EVENTS_CHANNEL, ForeignEventListener, notificationPayloads } from "./postgresNotify";
+import { pageOf, SUMMARY_COLUMNS, toStoredEvent, toSummary, type EventRow } from "./rows";
+import type {
+  Delivery, DeliveryOutcome, EventPage, EventQuery, EventStore, EventSummary, ForeignEventWatcher, PruneStep,
+  StoredEvent, StreamFilter,
+} from "./types";
 import { whereClause } from "./where";
 
 export interface PostgresStoreOptions {
@@ -15,6 +29,8 @@ export interface PostgresStoreOptions {
   maxConnections?: number;
   /** Called for errors on idle connections (a restarted server, a dropped socket). */
   onPoolError?: (error: Error) => void;
+  /** Reconnection delays of the LISTEN connection (watchOtherWriters): the first, doubled up to the max. */
+  listenRetryMs?: { firstMs: number; maxMs: number };
 }
 
 /** Each entry runs once, in order, inside one transaction; append, never edit. */
@@ -57,11 +73,23 @@ const MIGRATIONS: string[] = [
 const MIGRATION_LOCK = 0x486f6f6b; // "Hook"
 const COLUMNS_PER_ROW = 16;
 
+const DEFAULT_LISTEN_RETRY = { firstMs: 250, maxMs: 10_000 };
+
 export class PostgresStore implements EventStore {
   readonly kind = "postgres";
+  /** Names this process in its notifications, so that it can skip its own. */
+  readonly writerId = randomBytes(8).toString("hex");
   private readonly pool: Pool;
+  private readonly listeners = new Set<ForeignEventListener>();
+  /** Batches sent and not yet answered; a catch-up waits for them (see postgresNotify.ts). */
+  private readonly writing = new Set<Promise<unknown>>();
+  /** Notifications go out one statement after another, in commit order. */
+  private notifying: Promise<void> = Promise.resolve();
 
-  private constructor(pool: Pool) {
+  private constructor(
+    pool: Pool,
+    private readonly options: PostgresStoreOptions,
+  ) {
     this.pool = pool;
   }
 
@@ -74,7 +102,7 @@ export class PostgresStore implements EventStore {
     };
     const pool = new Pool(config);
     pool.on("error", (error) => options.onPoolError?.(error));
-    const store = new PostgresStore(pool);
+    const store = new PostgresStore(pool, options);
     try {
       await store.migrate();
     } catch (error) {
@@ -111,8 +139,93 @@ export class PostgresStore implements EventStore {
     }
   }
 
+  /**
+   * Announces the new rows after the commit, without delaying the answer: NOTIFY is a
+   * statement of its own, and a failed one loses no data (the rows are stored; a stream resumed
+   * with Last-Event-ID replays them).
+   */
+  recordBatch(deliveries: Delivery[]): Promise<DeliveryOutcome[]> {
+    const recording = this.insertBatch(deliveries).then((outcomes) => {
+      this.announceOwn(outcomes.filter((outcome) => !outcome.duplicate).map((outcome) => outcome.rowId));
+      return outcomes;
+    });
+    this.writing.add(recording);
+    const settled = () => this.writing.delete(recording);
+    recording.then(settled, settled);
+    return recording;
+  }
+
+  private announceOwn(rowIds: string[]): void {
+    if (rowIds.length === 0) return;
+    for (const listener of this.listeners) listener.noteOwn(rowIds);
+    const payloads = notificationPayloads(this.writerId, rowIds);
+    this.notifying = this.notifying
+      .then(() => this.pool.query("SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload", [EVENTS_CHANNEL, payloads]))
+      .then(
+        () => undefined,
+        (error: Error) => this.reportToWatchers(new Error(`Could not announce new rows to other replicas: ${error.message}`)),
+      );
+  }
+
+  private reportToWatchers(error: Error): void {
+    for (const listener of this.listeners) listener.reportError(error);
+  }
+
+  async watchOtherWriters(watcher: ForeignEventWatcher): Promise<() => Promise<void>> {
+    const listener = new ForeignEventListener({
+      connectionString: this.options.connectionString,
+      writerId: this.writerId,
+      watcher,
+      readRows: (rowIds) => this.summariesOf(rowIds),
+      readAfter: (rowId, limit) => this.eventsAfter(rowId, {}, limit),
+      readMaxId: () => this.maxRowId(),
+      ownWritesSettled: async () => {
+        await Promise.allSettled([...this.writing]);
+      },
+      retry: this.options.listenRetryMs ?? DEFAULT_LISTEN_RETRY,
+    });
+    this.listeners.add(listener);
+    await listener.start();
+    return async () => {
+      this.listeners.delete(listener);
+      await listener.stop();
+    };
+  }
+
+  async eventsAfter(afterRowId: string, filter: StreamFilter, limit: number): Promise<EventSummary[]> {
+    const params: unknown[] = [afterRowId];
+    const conditions = ["id > $1::bigint"];
+    if (filter.eventType !== undefined) {
+      params.push(filter.eventType);
+      conditions.push(`event_type = $${params.length}`);
+    }
+    if (filter.channel !== undefined) {
+      params.push(filter.channel);
+      conditions.push(`channel = $${params.length}`);
+    }
+    params.push(limit);
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${SUMMARY_COLUMNS} FROM events WHERE ${conditions.join(" AND ")} ORDER BY id LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(toSummary);
+  }
+
+  private async summariesOf(rowIds: string[]): Promise<EventSummary[]> {
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${SUMMARY_COLUMNS} FROM events WHERE id = ANY($1::bigint[]) ORDER BY id`,
+      [rowIds],
+    );
+    return rows.map(toSummary);
+  }
+
+  private async maxRowId(): Promise<string> {
+    const { rows } = await this.pool.query<{ id: string }>("SELECT coalesce(max(id), 0)::text AS id FROM events");
+    return rows[0].id;
+  }
+
   /** One multi-row statement: a single round trip and a single commit for the whole batch. */
-  async recordBatch(deliveries: Delivery[]): Promise<DeliveryOutcome[]> {
+  private async insertBatch(deliveries: Delivery[]): Promise<DeliveryOutcome[]> {
     // A fixed key order keeps two replicas inserting overlapping batches from deadlocking.
     const folded = foldBatch(deliveries).sort((a, b) => compareKeys(a.first, b.first));
     const params: unknown[] = [];
@@ -195,6 +308,10 @@ export class PostgresStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    await Promise.all([...this.listeners].map((listener) => listener.stop()));
+    this.listeners.clear();
+    await Promise.allSettled([...this.writing]);
+    await this.notifying;
     await this.pool.end();
   }
 }

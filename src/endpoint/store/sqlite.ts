@@ -11,8 +11,10 @@ import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { foldBatch, spreadOutcome } from "./batch";
-import { pageOf, SUMMARY_COLUMNS, toStoredEvent, type EventRow } from "./rows";
-import type { Delivery, DeliveryOutcome, EventPage, EventQuery, EventStore, PruneStep, StoredEvent } from "./types";
+import { pageOf, SUMMARY_COLUMNS, toStoredEvent, toSummary, type EventRow } from "./rows";
+import type {
+  Delivery, DeliveryOutcome, EventPage, EventQuery, EventStore, EventSummary, PruneStep, StoredEvent, StreamFilter,
+} from "./types";
 import { whereClause, type Dialect, type RepositoryColumn } from "./where";
 
 export type SqliteSynchronous = "FULL" | "NORMAL";
@@ -169,6 +171,23 @@ export class SqliteStore implements EventStore {
       )
       .get(channel === undefined ? { eventId } : { eventId, channel }) as EventRow | undefined;
     return row && toStoredEvent(row);
+  }
+
+  async eventsAfter(afterRowId: string, filter: StreamFilter, limit: number): Promise<EventSummary[]> {
+    const params: Record<string, unknown> = { after: BigInt(afterRowId), limit };
+    // "+column" keeps the planner on the primary key from afterRowId on: a resumed stream reads the
+    // rows stored since it left, never every row of its event type.
+    const conditions = ["id > @after"];
+    if (filter.eventType !== undefined) {
+      conditions.push("+event_type = @eventType");
+      params.eventType = filter.eventType;
+    }
+    if (filter.channel !== undefined) {
+      conditions.push("+channel = @channel");
+      params.channel = filter.channel;
+    }
+    const sql = `SELECT ${SUMMARY_COLUMNS} FROM events WHERE ${conditions.join(" AND ")} ORDER BY id LIMIT @limit`;
+    return (this.db.prepare(sql).all(params) as EventRow[]).map(toSummary);
   }
 
   async prune(step: PruneStep): Promise<number> {

@@ -8,7 +8,9 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { SqliteStore, type SqliteStoreOptions } from "./sqlite";
-import type { Delivery, DeliveryOutcome, EventPage, EventQuery, EventStore, PruneStep, StoredEvent } from "./types";
+import type {
+  Delivery, DeliveryOutcome, EventPage, EventQuery, EventStore, EventSummary, PruneStep, StoredEvent, StreamFilter,
+} from "./types";
 
 export type WriterRequest =
   | { id: number; kind: "recordBatch"; deliveries: Delivery[] }
@@ -56,6 +58,10 @@ export class ThreadedSqliteStore implements EventStore {
 
   get(eventId: string, channel?: string): Promise<StoredEvent | undefined> {
     return this.reader.get(eventId, channel);
+  }
+
+  eventsAfter(afterRowId: string, filter: StreamFilter, limit: number): Promise<EventSummary[]> {
+    return this.reader.eventsAfter(afterRowId, filter, limit);
   }
 
   ping(): Promise<void> {

@@ -89,6 +89,17 @@ export interface PruneStep {
   limit: number;
 }
 
+/** The filters a Server-Sent Events stream takes; they apply to its replay too. */
+export type StreamFilter = Pick<EventFilter, "eventType" | "channel">;
+
+/** Receives what other processes writing to the same database stored (PostgreSQL replicas). */
+export interface ForeignEventWatcher {
+  /** Events another writer stored, each announced once, in the order they were announced. */
+  onEvents(events: EventSummary[]): void;
+  /** The watch lost its connection or could not read what was announced; it keeps trying by itself. */
+  onError(error: Error): void;
+}
+
 export interface EventStore {
   readonly kind: "sqlite" | "postgres";
   /**
@@ -101,6 +112,19 @@ export interface EventStore {
   get(eventId: string, channel?: string): Promise<StoredEvent | undefined>;
   /** Deletes one bounded chunk of rows outside the retention window; returns how many. */
   prune(step: PruneStep): Promise<number>;
+  /**
+   * At most `limit` events with a row id greater than `afterRowId` (a decimal string), ascending by
+   * row id, for a stream resumed with Last-Event-ID. On PostgreSQL ids are taken before commit, so with
+   * several writers a row with a smaller id can commit after a larger one: see postgres.ts.
+   */
+  eventsAfter(afterRowId: string, filter: StreamFilter, limit: number): Promise<EventSummary[]>;
+  /**
+   * Only on stores that other processes may write to at the same time (PostgreSQL): calls the
+   * watcher with the events other writers store from now on, never with this store's own. Resolves
+   * once the first attempt to start watching has ended, whether it succeeded or is being retried;
+   * the function it resolves to stops the watch.
+   */
+  watchOtherWriters?(watcher: ForeignEventWatcher): Promise<() => Promise<void>>;
   /** Throws when the store cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;
