@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { requireSharedPayloads } from "../support/sharedPayloads";
+import { samplesDirectory } from "../../src/contract/samples";
 import { startTestPostgres, type TestPostgres } from "../support/postgres";
 import { openStore, sqliteFilename } from "../../src/endpoint/store";
 import { ThreadedSqliteStore } from "../../src/endpoint/store/sqliteThreaded";
@@ -16,8 +16,8 @@ export const SAMPLE_FILES = [
   "git.pullrequest.updated.json",
   "git.pullrequest.merged.json",
   "ms.vss-code.git-pullrequest-comment-event.json",
-  "build.complete.json",
-  "workitem.created.json",
+  "other-publishers/build.complete.json",
+  "other-publishers/workitem.created.json",
 ];
 
 export interface Sample {
@@ -31,7 +31,7 @@ export interface Sample {
 
 /** Loads a sample and gives it a fresh event id, keeping every other byte of the file. */
 export function loadSample(file: string, id: string = randomUUID()): Sample {
-  const text = readFileSync(join(requireSharedPayloads(), file), "utf8");
+  const text = readFileSync(join(samplesDirectory, file), "utf8");
   const original = JSON.parse(text) as Record<string, any>;
   const raw = text.replace(`"${original.id}"`, `"${id}"`);
   const event = JSON.parse(raw) as Record<string, any>;

@@ -145,7 +145,7 @@ test("first start generates the tokens once; a restart keeps every event and its
   expect(ingestToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
   expect(first.output()).toContain(ingestToken);
 
-  const samples = ["git.push.json", "git.pullrequest.created.json", "build.complete.json"].map((file) => loadSample(file));
+  const samples = ["git.push.json", "git.pullrequest.created.json", "other-publishers/build.complete.json"].map((file) => loadSample(file));
   for (const sample of samples) expect((await postEvent(first.url, sample.raw, ingestToken)).status).toBe(200);
   expect((await postEvent(first.url, samples[0].raw, ingestToken)).body.duplicate).toBe(true);
   first.child.kill("SIGTERM");

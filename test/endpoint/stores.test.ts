@@ -94,7 +94,7 @@ describe.each<StoreKind>(["sqlite", "sqlite-threaded", "postgres"])("%s store", 
   test("filters by every indexed fact, a push's refs included", async () => {
     const multi = pushTo(["refs/heads/main", "refs/heads/release", "refs/tags/v1"]);
     const pr = loadSample("git.pullrequest.created.json").event;
-    const build = loadSample("build.complete.json").event;
+    const build = loadSample("other-publishers/build.complete.json").event;
     await store.recordBatch([delivery({ event: multi }), delivery({ event: pr }), delivery({ event: build, channel: "ci" })]);
     const ids = async (filter: Record<string, unknown>) =>
       (await store.query({ limit: 10, ...filter })).events.map((e) => e.id).sort();

@@ -1,12 +1,12 @@
-/** The team's reference copy of Microsoft's sample payloads, beside the repository (../shared/payloads). */
+/**
+ * The team's reference copy of Microsoft's sample payloads, beside the repository (../shared/payloads).
+ * Only the check of the vendored copy reads it; a user's clone has no ../shared.
+ */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 export const sharedPayloadsDirectory = resolve(__dirname, "../../../shared/payloads");
 
-export function requireSharedPayloads(): string {
-  if (!existsSync(join(sharedPayloadsDirectory, "README.md"))) {
-    throw new Error(`The reference payloads are missing: expected ${sharedPayloadsDirectory} (the shared/ folder beside the repository).`);
-  }
-  return sharedPayloadsDirectory;
+export function sharedPayloadsPresent(): boolean {
+  return existsSync(join(sharedPayloadsDirectory, "README.md"));
 }
