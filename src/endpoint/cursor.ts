@@ -2,6 +2,14 @@
 import { RequestError } from "./errors";
 import type { PagePosition } from "./store/types";
 
+/** Row ids are 64-bit signed integers on both stores (SQLite rowid, PostgreSQL bigint). */
+const MAX_ROW_ID = 2n ** 63n - 1n;
+
+/** A row id as decimal text, or undefined unless it is one a store could have given. */
+export function parseRowId(text: string): string | undefined {
+  return /^\d{1,19}$/.test(text) && BigInt(text) <= MAX_ROW_ID ? BigInt(text).toString() : undefined;
+}
+
 export function encodeCursor(position: PagePosition): string {
   return Buffer.from(JSON.stringify([position.receivedAt, position.rowId])).toString("base64url");
 }
@@ -9,9 +17,8 @@ export function encodeCursor(position: PagePosition): string {
 export function decodeCursor(cursor: string): PagePosition {
   try {
     const [receivedAt, rowId] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
-    if (Number.isSafeInteger(receivedAt) && typeof rowId === "string" && /^\d{1,19}$/.test(rowId)) {
-      return { receivedAt: receivedAt as number, rowId };
-    }
+    const position = typeof rowId === "string" ? parseRowId(rowId) : undefined;
+    if (Number.isSafeInteger(receivedAt) && position !== undefined) return { receivedAt: receivedAt as number, rowId: position };
   } catch {
     // falls through to the error below
   }

@@ -1,5 +1,6 @@
 /**
- * Every error is answered as JSON { "error": { "code", "message" } }.
+ * Every error is answered as JSON { "error": { "code", "message" } }, from the route handlers
+ * and from below them: routing, body parsing, and Node's HTTP parser (see clientErrorHandler).
  *
  * Status codes matter to Azure DevOps: it retries only 408, 502, 503 and 504 (same event id).
  * Any other failure, 500 and 429 included, puts the subscription on probation, and while it is
@@ -7,13 +8,28 @@
  * So failures of our own (store down, overloaded, unexpected bugs) are answered 503 with
  * Retry-After, never 500 or 410: Azure DevOps then redelivers and nothing is lost.
  */
-import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 
 export const RETRY_AFTER_SECONDS = 5;
 
+export function errorBody(code: string, message: string): string {
+  return JSON.stringify({ error: { code, message } });
+}
+
 export function sendError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
   if (status === 503) reply.header("retry-after", String(RETRY_AFTER_SECONDS));
-  return reply.code(status).type("application/json; charset=utf-8").send({ error: { code, message } });
+  return reply.code(status).type("application/json; charset=utf-8").send(errorBody(code, message));
+}
+
+/**
+ * An answer given before the body was read (routing, authentication, headers): when the body is
+ * still on its way, the connection is closed after the answer rather than reading what nobody wants.
+ */
+export function refuseBeforeBody(request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+  if (!request.raw.complete) reply.header("connection", "close");
+  return sendError(reply, status, code, message);
 }
 
 /** A client error a route raises on purpose. */
@@ -32,6 +48,7 @@ const FASTIFY_ERRORS: Record<string, { status: number; code: string; message?: s
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: "invalid_content_length" },
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: "payload_too_large" },
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: "invalid_json", message: "The body is empty; expected a JSON object." },
+  FST_ERR_BAD_URL: { status: 400, code: "invalid_url", message: "The URL path is not valid (malformed percent-encoding)." },
 };
 
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
@@ -49,6 +66,51 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   return sendError(reply, 503, "internal_error", "The endpoint hit an unexpected error; retry later.");
 }
 
-export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  return sendError(reply, 404, "not_found", `No route for ${request.method} ${request.url.split("?")[0]}.`);
+/** Errors Fastify meets before routing (a malformed URL): the same shape as every other error. */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const known = error.code ? FASTIFY_ERRORS[error.code] : undefined;
+  const { status, code, message } = known ?? { status: 400, code: "bad_request", message: error.message };
+  return refuseBeforeBody(request, reply, status, code, message ?? error.message);
+}
+
+/** What Node's HTTP parser refuses, by its error code; anything else it refuses is a malformed request. */
+const PARSER_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, code: "request_timeout", message: "The request did not arrive in time." },
+  HPE_HEADER_OVERFLOW: { status: 431, code: "headers_too_large", message: "The request line and headers are too large." },
+  HPE_INVALID_URL: { status: 400, code: "invalid_url", message: "The request target is not a valid URL." },
+};
+
+/**
+ * Node's 'clientError': the request could not be parsed or did not arrive in time. Answered in the
+ * documented JSON shape, unless an answer has already started, then the connection is closed.
+ * Only the error code is logged: Node's error carries the raw bytes received, token included.
+ */
+export function clientErrorHandler(this: FastifyInstance, error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === "ECONNRESET" || socket.destroyed) return;
+  const { status, code, message } = PARSER_ERRORS[error.code ?? ""] ?? {
+    status: 400,
+    code: "malformed_request",
+    message: `The request is not valid HTTP/1.1 (${error.code ?? "unknown error"}).`,
+  };
+  this.log.debug({ code: error.code, status }, "client error");
+  const answering = (socket as Socket & { _httpMessage?: ServerResponse })._httpMessage;
+  if (socket.writable && !answering?.headersSent) socket.write(rawResponse(status, errorBody(code, message)));
+  socket.destroy();
+}
+
+/** Node answers an Expect header other than 100-continue itself, with an empty 417; this keeps the JSON shape. */
+export function refuseExpectation(request: IncomingMessage, response: ServerResponse): void {
+  const body = errorBody("expectation_failed", `Expect: ${String(request.headers.expect).slice(0, 64)} is not supported; only 100-continue is.`);
+  response.writeHead(417, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body), connection: "close" });
+  response.end(body);
+}
+
+function rawResponse(status: number, body: string): string {
+  const head = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
+    "Content-Type: application/json; charset=utf-8",
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    "Connection: close",
+  ];
+  return `${head.join("\r\n")}\r\n\r\n${body}`;
 }

@@ -44,7 +44,8 @@ export function registerJsonBody(app: FastifyInstance): void {
     }
   };
   app.addContentTypeParser("application/json", { parseAs: "buffer" }, parse);
-  app.addContentTypeParser(/^application\/[\w.-]+\+json$/i, { parseAs: "buffer" }, parse);
+  // Fastify matches a RegExp against the whole header, parameters included.
+  app.addContentTypeParser(/^application\/[\w.-]+\+json\s*(?:;|$)/i, { parseAs: "buffer" }, parse);
 }
 
 const emptyBody = () => new RequestError(400, "invalid_json", "The body is empty; expected a JSON object.");

@@ -1,15 +1,16 @@
 /** Builds the endpoint's HTTP server around a store. The caller owns the store and closes it after the server. */
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from "fastify";
 import { tokenChecker } from "./auth";
-import { errorHandler, notFoundHandler } from "./errors";
+import { clientErrorHandler, errorHandler, frameworkErrorHandler, refuseExpectation } from "./errors";
 import { EventFeed } from "./feed";
 import { registerJsonBody } from "./jsonBody";
 import { createMetrics } from "./metrics";
 import { RetentionSweeper } from "./retention";
 import { eventRoutes } from "./routes/events";
 import { healthRoutes } from "./routes/health";
-import { ingestRoutes } from "./routes/ingest";
-import { streamRoutes } from "./routes/stream";
+import { ingestRoutes, MAX_ID_LENGTH } from "./routes/ingest";
+import { DEFAULT_STREAM_BUFFERS, streamRoutes, type StreamBuffers } from "./routes/stream";
+import { refuseUnrouted } from "./routing";
 import { timeoutOptions, type ServerTimeouts } from "./timeouts";
 import type { EventStore } from "./store/types";
 import { DeliveryWriter } from "./writer";
@@ -31,6 +32,8 @@ export interface ServerOptions {
   heartbeatMs?: number;
   /** Events a stream resumed with Last-Event-ID replays at most before it sends `overflow` (10,000). */
   streamReplayLimit?: number;
+  /** Bytes queued for slow stream clients, per client and in total, before the ones behind are disconnected. */
+  streamBuffers?: Partial<StreamBuffers>;
   readyTimeoutMs?: number;
   /** How long a failed commit keeps /readyz at 503 unless a later commit succeeds first. */
   failedCommitHoldMs?: number;
@@ -57,6 +60,10 @@ export function buildServer(options: ServerOptions): EndpointServer {
     // Two log lines per delivery cost more than storing it; ingest logs only deliveries it refuses.
     disableRequestLogging: true,
     bodyLimit,
+    // An event id of MAX_ID_LENGTH UTF-16 units is at most 9 characters each once percent-encoded in a path.
+    routerOptions: { maxParamLength: MAX_ID_LENGTH * 9 },
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
     // Only strict validation: no silent coercion of a numeric "id" into a string, no removed keys.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
   }) as unknown as FastifyInstance;
@@ -79,7 +86,8 @@ export function buildServer(options: ServerOptions): EndpointServer {
   });
 
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler(notFoundHandler);
+  refuseUnrouted(app);
+  answerExpectations(app);
   registerJsonBody(app);
   const ingestCheck = tokenChecker(options.ingestTokens);
   const readCheck = tokenChecker(options.readTokens);
@@ -91,6 +99,7 @@ export function buildServer(options: ServerOptions): EndpointServer {
     store,
     heartbeatMs: options.heartbeatMs ?? 15_000,
     replayLimit: options.streamReplayLimit ?? 10_000,
+    buffers: { ...DEFAULT_STREAM_BUFFERS, ...options.streamBuffers },
   });
   app.register(healthRoutes, {
     store,
@@ -118,8 +127,29 @@ export function buildServer(options: ServerOptions): EndpointServer {
   return Object.assign(app, { retention }) as EndpointServer;
 }
 
+/**
+ * Expect: 100-continue is answered only once the route and token are checked (Node would send
+ * 100 Continue at once), and other expectations get the JSON 417.
+ */
+function answerExpectations(app: FastifyInstance): void {
+  app.server.on("checkContinue", (request, response) => app.server.emit("request", request, response));
+  app.server.on("checkExpectation", refuseExpectation);
+  app.addHook("preParsing", async (request, reply, payload) => {
+    if (/^\s*100-continue\s*$/i.test(request.headers.expect ?? "")) reply.raw.writeContinue();
+    return payload;
+  });
+}
+
+/**
+ * Logs never carry a token: a request is logged (if ever) as its method and route pattern only,
+ * never its query string, path parameters or headers, where a client may have put one.
+ */
 function redacted(logger: FastifyServerOptions["logger"]): FastifyServerOptions["logger"] {
   if (logger === false || logger === undefined) return false;
   const base = logger === true ? {} : logger;
-  return { ...base, redact: ["req.headers.authorization", "req.headers.cookie"] };
+  return {
+    ...base,
+    serializers: { req: (request: FastifyRequest) => ({ method: request.method, route: request.routeOptions?.url }) },
+    redact: ["req.headers.authorization", "req.headers.cookie"],
+  };
 }

@@ -370,7 +370,7 @@ describe("when the store fails", () => {
     await app.close();
     const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(entries.filter((e) => e.msg === "delivery refused")).toEqual([
-      expect.objectContaining({ statusCode: 401, result: "rejected_auth", url: "/hooks" }),
+      expect.objectContaining({ statusCode: 401, result: "rejected_auth", route: "/hooks" }),
     ]);
     expect(entries.filter((e) => e.statusCode === 200 || e.res !== undefined)).toEqual([]);
     expect(lines.join("")).not.toContain("wrong-token-0123456789");

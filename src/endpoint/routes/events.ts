@@ -21,14 +21,22 @@ type ListQuery = Partial<
   >
 >;
 
-const listQuerySchema = {
+/**
+ * Query parameters are single strings without NUL (PostgreSQL text cannot hold one): a repeated
+ * parameter arrives as an array and is refused like an unknown one.
+ */
+export function querySchema(names: readonly string[]) {
+  const parameter = { type: "string", maxLength: 1024, pattern: "^[^\\u0000]*$" };
+  return { type: "object", additionalProperties: false, properties: Object.fromEntries(names.map((name) => [name, parameter])) };
+}
+
+const listQuerySchema = querySchema([
+  "eventType", "channel", "repository", "branch", "ref", "pullRequestId", "actor", "projectId", "since", "until", "limit", "cursor",
+]);
+
+const eventParamsSchema = {
   type: "object",
-  additionalProperties: false,
-  properties: Object.fromEntries(
-    ["eventType", "channel", "repository", "branch", "ref", "pullRequestId", "actor", "projectId", "since", "until", "limit", "cursor"].map(
-      (name) => [name, { type: "string", maxLength: 1024 }],
-    ),
-  ),
+  properties: { id: { type: "string", pattern: "^[^\\u0000]*$" } },
 };
 
 export async function eventRoutes(app: FastifyInstance, options: EventsOptions): Promise<void> {
@@ -42,6 +50,7 @@ export async function eventRoutes(app: FastifyInstance, options: EventsOptions):
 
   app.get(
     "/api/events/:id",
+    { schema: { params: eventParamsSchema, querystring: querySchema(["channel"]) } },
     async (request: FastifyRequest<{ Params: { id: string }; Querystring: { channel?: string } }>, reply) => {
       const event = await store.get(request.params.id, request.query.channel);
       if (!event) return sendError(reply, 404, "not_found", `No event with id "${request.params.id}" is stored.`);
@@ -72,17 +81,27 @@ export function fullRefName(ref: string): string {
   return ref.startsWith("refs/") ? ref : `refs/heads/${ref}`;
 }
 
+/** At most 2^53 - 1, well inside the bigint columns the stores compare it with. */
 function positiveInteger(value: string, name: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
-    throw new RequestError(400, "invalid_query", `${name} must be a positive integer, got "${value}".`);
+    throw new RequestError(400, "invalid_query", `${name} must be a positive integer up to ${Number.MAX_SAFE_INTEGER}, got ${shown(value)}.`);
   }
   return n;
 }
 
-/** An ISO 8601 date-time or milliseconds since the epoch. */
+/** The range of a JavaScript Date: ±100,000,000 days around the epoch. */
+const MAX_INSTANT_MS = 8.64e15;
+
+/** An ISO 8601 date-time or milliseconds since the epoch, within the range of a Date. */
 function instant(value: string, name: string): number {
   const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-  if (!Number.isFinite(ms)) throw new RequestError(400, "invalid_query", `${name} must be an ISO 8601 date-time, got "${value}".`);
+  if (!Number.isFinite(ms) || Math.abs(ms) > MAX_INSTANT_MS) {
+    throw new RequestError(400, "invalid_query", `${name} must be an ISO 8601 date-time or milliseconds since 1970, got ${shown(value)}.`);
+  }
   return ms;
+}
+
+function shown(value: string): string {
+  return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
 }

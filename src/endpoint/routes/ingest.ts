@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { extractFacts, type EventFacts } from "../../contract/facts";
 import { requireBearer, type TokenCheck } from "../auth";
-import { sendError } from "../errors";
+import { refuseBeforeBody, RequestError, sendError } from "../errors";
 import type { DeliveryResult, EndpointMetrics } from "../metrics";
 import type { Delivery } from "../store/types";
 import { StoreUnavailableError, type DeliveryWriter } from "../writer";
@@ -20,14 +20,16 @@ declare module "fastify" {
   }
 }
 
+/** The longest event id (and event type) accepted, in UTF-16 code units. */
+export const MAX_ID_LENGTH = 256;
 const NO_CONTROL_CHARACTERS = "^[^\\u0000-\\u001f]+$";
 
 const bodySchema = {
   type: "object",
   required: ["id", "eventType"],
   properties: {
-    id: { type: "string", minLength: 1, maxLength: 256, pattern: NO_CONTROL_CHARACTERS },
-    eventType: { type: "string", minLength: 1, maxLength: 256, pattern: NO_CONTROL_CHARACTERS },
+    id: { type: "string", minLength: 1, maxLength: MAX_ID_LENGTH, pattern: NO_CONTROL_CHARACTERS },
+    eventType: { type: "string", minLength: 1, maxLength: MAX_ID_LENGTH, pattern: NO_CONTROL_CHARACTERS },
   },
 } as const;
 
@@ -42,18 +44,20 @@ const UNSTORED_HEADERS = new Set(["authorization", "proxy-authorization", "cooki
 export async function ingestRoutes(app: FastifyInstance, options: IngestOptions): Promise<void> {
   const { writer, metrics } = options;
   app.addHook("onRequest", requireBearer(options.checkToken));
+  app.addHook("onRequest", refuseEncodedBody);
   app.addHook("onResponse", async (request, reply) => {
     metrics.ingestDuration.observe(reply.elapsedTime / 1000);
     const result = resultOf(reply.statusCode, request.duplicateDelivery);
     metrics.deliveries.inc({ result });
     if (reply.statusCode >= 400) {
       const level = reply.statusCode >= 500 ? "warn" : "info";
-      request.log[level]({ url: request.url, statusCode: reply.statusCode, result }, "delivery refused");
+      request.log[level]({ route: request.routeOptions.url, statusCode: reply.statusCode, result }, "delivery refused");
     }
   });
 
   const ingest = async (request: FastifyRequest<{ Params: { channel?: string } }>, reply: FastifyReply) => {
-    const event = request.body as Record<string, unknown> & { id: string };
+    const event = request.body as Record<string, unknown> & { id: string; eventType: string };
+    refuseLoneSurrogates(event);
     const delivery: Delivery = {
       channel: request.params.channel ?? "",
       eventId: event.id,
@@ -81,6 +85,27 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
   app.post("/hooks", routeOptions, ingest);
   app.post("/hooks/:channel", routeOptions, ingest);
 }
+
+/** A body the client compressed (or otherwise encoded) would be stored as if it were the JSON text. */
+async function refuseEncodedBody(request: FastifyRequest, reply: FastifyReply) {
+  const encoding = request.headers["content-encoding"];
+  if (encoding === undefined || /^\s*identity\s*$/i.test(encoding)) return;
+  return refuseBeforeBody(request, reply, 415, "unsupported_encoding", "Send the event without Content-Encoding (identity).");
+}
+
+/**
+ * JSON may carry "\ud800" escapes, which decode to a lone UTF-16 surrogate: no UTF-8 text (SQLite,
+ * PostgreSQL) can hold one, so two different ids could end up in one row. Azure DevOps ids are GUIDs.
+ */
+function refuseLoneSurrogates(event: { id: string; eventType: string }): void {
+  if (LONE_SURROGATE.test(event.id)) throw new RequestError(400, "invalid_id", "The event id contains a lone UTF-16 surrogate (an unpaired \\ud800-\\udfff escape).");
+  if (LONE_SURROGATE.test(event.eventType)) {
+    throw new RequestError(400, "invalid_event_type", "The eventType contains a lone UTF-16 surrogate (an unpaired \\ud800-\\udfff escape).");
+  }
+}
+
+/** With the u flag, a surrogate range only matches surrogates that are not half of a pair. */
+const LONE_SURROGATE = /[\ud800-\udfff]/u;
 
 function resultOf(status: number, duplicate: boolean | undefined): DeliveryResult {
   if (status < 300) return duplicate ? "duplicate" : "stored";

@@ -17,9 +17,14 @@
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from "fastify";
 import type { ServerResponse } from "node:http";
 import { requireBearer, type TokenCheck } from "../auth";
+import { parseRowId } from "../cursor";
 import { RequestError } from "../errors";
 import type { EventFeed } from "../feed";
 import type { EventStore, EventSummary, StreamFilter } from "../store/types";
+import { isClosed, StreamClients, type StreamBuffers } from "../streamClients";
+import { querySchema } from "./events";
+
+export { DEFAULT_STREAM_BUFFERS, type StreamBuffers } from "../streamClients";
 
 export interface StreamOptions {
   checkToken: TokenCheck;
@@ -28,16 +33,15 @@ export interface StreamOptions {
   heartbeatMs: number;
   /** Events one resumed stream replays at most before it sends `overflow`. */
   replayLimit: number;
+  /** Bytes queued for clients that read slower than events come, before they are disconnected. */
+  buffers: StreamBuffers;
 }
 
-/** A client this far behind is dropped rather than buffered without end. */
-const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 /** Live events held while a replay runs, at most; past this the client is dropped (it resumes when it reconnects). */
 const MAX_HELD_EVENTS = 10_000;
 const REPLAY_PAGE = 500;
-/** A replay waits for the client to read once this much is buffered. */
+/** A replay waits for the client to read once this much is queued (or its buffer limit, if lower). */
 const REPLAY_HIGH_WATER_BYTES = 1024 * 1024;
-const MAX_ROW_ID = 2n ** 63n - 1n;
 /**
  * How long after a replay its row ids are remembered, to skip their announcements. Far more than a
  * commit takes to be announced, even after a PostgreSQL LISTEN reconnection (see postgresNotify.ts).
@@ -46,43 +50,45 @@ const REPLAYED_MEMORY_MS = 60_000;
 
 type StreamQuery = { eventType?: string; channel?: string; lastEventId?: string };
 
+/** Unknown parameters are let through (EventSource URLs may carry cache busters); repeated ones are not. */
+const streamQuerySchema = { ...querySchema(["eventType", "channel", "lastEventId"]), additionalProperties: true };
+
+const STREAM_HEADERS = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache, no-transform",
+  connection: "keep-alive",
+  "x-accel-buffering": "no",
+};
+
 export async function streamRoutes(app: FastifyInstance, options: StreamOptions): Promise<void> {
-  const open = new Set<ServerResponse>();
+  const clients = new StreamClients(options.buffers);
+  const replayHighWater = Math.min(REPLAY_HIGH_WATER_BYTES, options.buffers.perClientBytes);
+  // One serialisation per event, shared by every stream that sends it.
+  const messages = new WeakMap<EventSummary, Buffer>();
+  const messageOf = (event: EventSummary) => {
+    let message = messages.get(event);
+    if (!message) messages.set(event, (message = Buffer.from(hookMessage(event))));
+    return message;
+  };
   app.addHook("onRequest", requireBearer(options.checkToken));
   // Streams never finish on their own; without this, close() would wait for them forever.
-  app.addHook("preClose", async () => {
-    for (const response of open) response.end();
-  });
+  app.addHook("preClose", async () => clients.endAll());
 
   app.get(
     "/api/events/stream",
-    {
-      schema: {
-        querystring: {
-          type: "object",
-          properties: { eventType: { type: "string" }, channel: { type: "string" }, lastEventId: { type: "string" } },
-        },
-      },
-    },
+    { schema: { querystring: streamQuerySchema } },
     (request: FastifyRequest<{ Querystring: StreamQuery }>, reply) => {
       const { eventType, channel } = request.query;
       const filter: StreamFilter = { eventType, channel };
       const resumeAfter = resumePoint(request);
       reply.hijack();
       const response = reply.raw;
-      response.writeHead(200, {
-        "content-type": "text/event-stream; charset=utf-8",
-        "cache-control": "no-cache, no-transform",
-        connection: "keep-alive",
-        "x-accel-buffering": "no",
-      });
+      response.writeHead(200, STREAM_HEADERS);
+      if (request.method === "HEAD") return response.end();
       response.write(": connected\n\n");
-      open.add(response);
+      clients.add(response);
 
-      const send = (event: EventSummary) => {
-        if (response.writableLength > MAX_BUFFERED_BYTES) return response.destroy();
-        response.write(hookMessage(event));
-      };
+      const send = (event: EventSummary) => clients.write(response, messageOf(event));
       const matches = (event: EventSummary) =>
         (eventType === undefined || event.eventType === eventType) && (channel === undefined || event.channel === channel);
       // Live events wait here while the replay runs.
@@ -99,16 +105,15 @@ export async function streamRoutes(app: FastifyInstance, options: StreamOptions)
           response.destroy();
         }
       });
-      const heartbeat = setInterval(() => response.write(": heartbeat\n\n"), options.heartbeatMs);
+      const heartbeat = setInterval(() => clients.write(response, ": heartbeat\n\n"), options.heartbeatMs);
       response.on("close", () => {
         clearInterval(heartbeat);
         clearTimeout(forgetReplayed);
         unsubscribe();
-        open.delete(response);
       });
 
       if (resumeAfter === undefined) return;
-      replay(response, options.store, filter, resumeAfter, options.replayLimit).then(
+      replay(response, options.store, filter, resumeAfter, { limit: options.replayLimit, highWater: replayHighWater }).then(
         (sent) => {
           const waiting = held ?? [];
           held = undefined;
@@ -136,7 +141,8 @@ function resumePoint(request: FastifyRequest<{ Querystring: StreamQuery }>): str
 
 function rowIdOf(value: string | string[], name: string): string {
   const text = Array.isArray(value) ? value.join(", ") : value;
-  if (/^\d{1,19}$/.test(text) && BigInt(text) <= MAX_ROW_ID) return BigInt(text).toString();
+  const rowId = parseRowId(text);
+  if (rowId !== undefined) return rowId;
   const shown = text.length > 64 ? `${text.slice(0, 64)}…` : text;
   throw new RequestError(
     400,
@@ -151,7 +157,7 @@ async function replay(
   store: EventStore,
   filter: StreamFilter,
   afterRowId: string,
-  limit: number,
+  { limit, highWater }: { limit: number; highWater: number },
 ): Promise<Set<string>> {
   const replayed = new Set<string>();
   let cursor = afterRowId;
@@ -165,7 +171,7 @@ async function replay(
     }
     if (page.length < wanted) return replayed;
     cursor = page[page.length - 1].rowId;
-    await drained(response);
+    await drained(response, highWater);
     if (isClosed(response)) return replayed;
   }
   const [skipped] = await store.eventsAfter(cursor, filter, 1);
@@ -200,12 +206,8 @@ function overflowMessage(overflow: { limit: number; afterRowId: string; replayed
   return `event: overflow\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
-function isClosed(response: ServerResponse): boolean {
-  return response.destroyed || response.writableEnded;
-}
-
-function drained(response: ServerResponse): Promise<void> {
-  if (response.writableLength < REPLAY_HIGH_WATER_BYTES || isClosed(response)) return Promise.resolve();
+function drained(response: ServerResponse, highWater: number): Promise<void> {
+  if (response.writableLength < highWater || isClosed(response)) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       response.off("drain", done);
