@@ -184,6 +184,61 @@ describe.each<StoreKind>(["sqlite", "postgres"])("endpoint on %s", (kind) => {
       expectError(await read(app, `/api/events/${randomUUID()}`), 404, "not_found");
       expectError(await app.inject({ method: "GET", url: "/nowhere" }), 404, "not_found");
     });
+
+    test("client mistakes on the read API are 400 with a code, never 503, never an error in the log", async () => {
+      const lines: string[] = [];
+      const logged = build({ logger: { level: "info", stream: new Writable({ write: (chunk, _encoding, done) => done(void lines.push(String(chunk))) }) } });
+      await post(logged, loadSample("git.push.json").raw);
+      const beyondBigint = "9223372036854775808";
+      const cursor = (position: unknown[]) => Buffer.from(JSON.stringify(position)).toString("base64url");
+      const mistakes: [string, string][] = [
+        ["/api/events?channel=a&channel=b", "invalid_request"],
+        ["/api/events?eventType=git.push&eventType=git.push", "invalid_request"],
+        ["/api/events?limit=1&limit=2", "invalid_request"],
+        [`/api/events/some-id?channel=a&channel=b`, "invalid_request"],
+        ["/api/events/stream?channel=a&channel=b", "invalid_request"],
+        [`/api/events?pullRequestId=${beyondBigint}`, "invalid_query"],
+        ["/api/events?pullRequestId=99999999999999999999999", "invalid_query"],
+        ["/api/events?since=99999999999999999999", "invalid_query"],
+        [`/api/events?until=${beyondBigint}`, "invalid_query"],
+        ["/api/events?since=%2B275760-09-14T00:00:00.001Z", "invalid_query"],
+        [`/api/events?cursor=${cursor([Date.now(), beyondBigint])}`, "invalid_cursor"],
+        [`/api/events?cursor=${cursor([1e300, "1"])}`, "invalid_cursor"],
+        [`/api/events/stream?lastEventId=${beyondBigint}`, "invalid_last_event_id"],
+        ...["eventType", "channel", "repository", "branch", "actor", "projectId"].map((name): [string, string] => [`/api/events?${name}=a%00b`, "invalid_request"]),
+        ["/api/events/a%00b", "invalid_request"],
+        ["/api/events/a?channel=a%00b", "invalid_request"],
+        ["/api/events/stream?eventType=a%00b", "invalid_request"],
+      ];
+      try {
+        for (const [url, code] of mistakes) {
+          const response = await read(logged, url);
+          expect({ url, status: response.statusCode, code: response.json().error?.code }).toEqual({ url, status: 400, code });
+        }
+      } finally {
+        await logged.close();
+      }
+      const levels = lines.map((line) => (JSON.parse(line) as { level: number }).level);
+      expect(levels.filter((level) => level >= 40)).toEqual([]);
+    });
+
+    test("every accepted id can be fetched, up to 256 characters of any kind", async () => {
+      const ids = [
+        "a".repeat(256),
+        "é".repeat(256),
+        "\u{1F600}".repeat(128),
+        ` /?#%&+=;:@!$'()*,[]"\\${"x".repeat(230)}`,
+        "%2F..%2F%00",
+      ];
+      for (const id of ids) {
+        const sample = loadSample("git.push.json");
+        sample.event.id = id;
+        expect((await post(app, JSON.stringify(sample.event), { path: "/hooks/team" })).statusCode).toBe(200);
+        const fetched = await read(app, `/api/events/${encodeURIComponent(id)}?channel=team`);
+        expect({ status: fetched.statusCode, id: fetched.json().id }).toEqual({ status: 200, id });
+      }
+      expectError(await post(app, JSON.stringify({ id: "a".repeat(257), eventType: "git.push" })), 400, "invalid_event");
+    });
   });
 
   describe("read API", () => {
