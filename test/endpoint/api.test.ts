@@ -365,6 +365,28 @@ describe("when the store fails", () => {
     await app.close();
   });
 
+  test("an unexpected error in a handler or a store answers 503 with Retry-After, never 500", async () => {
+    const store = failingStore({
+      query: async () => {
+        throw new TypeError("Cannot read properties of undefined (reading 'rows')");
+      },
+      get: async () => {
+        throw new RangeError("Invalid time value");
+      },
+      eventsAfter: async () => [],
+    });
+    const app = buildServer({ store, ingestTokens: [INGEST], readTokens: [READ] });
+    try {
+      for (const url of ["/api/events", "/api/events/some-id"]) {
+        const response = await read(app, url);
+        expect({ url, status: response.statusCode, code: response.json().error.code }).toEqual({ url, status: 503, code: "internal_error" });
+        expect(response.headers["retry-after"]).toMatch(/^\d+$/);
+      }
+    } finally {
+      await app.close();
+    }
+  });
+
   test("answers 503 when too many deliveries wait for a slow store", async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));

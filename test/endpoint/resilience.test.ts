@@ -59,27 +59,36 @@ describe("connection timeouts", () => {
     new Promise<number | undefined>((resolve) => {
       const started = Date.now();
       const timer = setTimeout(() => resolve(undefined), ms);
-      socket.on("data", () => undefined).once("close", () => {
+      socket.on("data", () => undefined).on("error", () => undefined).once("close", () => {
         clearTimeout(timer);
         resolve(Date.now() - started);
       });
     });
 
-  test("close connections whose headers or body never finish, per the configured timeouts", async () => {
-    const app = build(memoryStore(), { timeouts: { headersMs: 300, requestMs: 600, checkIntervalMs: 50 } });
+  test("a slowloris dripping its headers is closed at the headers timeout, long before the request timeout", async () => {
+    const app = build(memoryStore(), { timeouts: { headersMs: 400, requestMs: 3000, checkIntervalMs: 50 } });
     await app.listen({ port: 0, host: "127.0.0.1" });
     const { port } = app.server.address() as AddressInfo;
     const head = `POST /hooks HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${INGEST}\r\nContent-Type: application/json\r\n`;
     const headers = await open(port);
     const body = await open(port);
+    let answer = "";
+    headers.on("data", (chunk: Buffer) => (answer += chunk.toString()));
+    // A header byte every 50 ms: the connection is never idle, only slow.
+    const drip = setInterval(() => headers.writable && headers.write("a"), 50);
     try {
       headers.write(`${head}X-Slow: `);
       body.write(`${head}Content-Length: 100\r\n\r\n{`);
-      const [headersClosed, bodyClosed] = await Promise.all([closedWithin(headers, 3000), closedWithin(body, 3000)]);
+      const [headersClosed, bodyClosed] = await Promise.all([closedWithin(headers, 6000), closedWithin(body, 6000)]);
       expect(headersClosed).toBeDefined();
+      expect(headersClosed!).toBeLessThan(1500);
+      expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+      expect(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4))).toEqual({ error: { code: "request_timeout", message: expect.any(String) } });
+      // Headers complete, body never finished: only the request timeout applies.
       expect(bodyClosed).toBeDefined();
-      expect(bodyClosed!).toBeGreaterThanOrEqual(500);
+      expect(bodyClosed!).toBeGreaterThanOrEqual(2500);
     } finally {
+      clearInterval(drip);
       headers.destroy();
       body.destroy();
       await app.close();
