@@ -1,7 +1,7 @@
 /** Bearer-token checks: constant-time, over SHA-256 digests so token lengths do not leak either. */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { refuseBeforeBody } from "./errors";
+import { sendError } from "./errors";
 
 function digest(value: string): Buffer {
   return createHash("sha256").update(value, "utf8").digest();
@@ -31,6 +31,6 @@ export function requireBearer(check: TokenCheck) {
   return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     if (check(bearerToken(request.headers.authorization))) return;
     reply.header("www-authenticate", 'Bearer realm="hookrelay"');
-    return refuseBeforeBody(request, reply, 401, "unauthorized", "A valid 'Authorization: Bearer <token>' header is required.");
+    return sendError(reply, 401, "unauthorized", "A valid 'Authorization: Bearer <token>' header is required.");
   };
 }

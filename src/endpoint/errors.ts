@@ -18,18 +18,38 @@ export function errorBody(code: string, message: string): string {
   return JSON.stringify({ error: { code, message } });
 }
 
+/**
+ * Answers an error. One given while the body is still on its way (a wrong route, method or token,
+ * a body too large) closes the connection after it rather than reading what nobody wants.
+ */
 export function sendError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
   if (status === 503) reply.header("retry-after", String(RETRY_AFTER_SECONDS));
+  if (reply.request.raw.complete === false) closeWithoutReading(reply);
   return reply.code(status).type("application/json; charset=utf-8").send(errorBody(code, message));
 }
 
+/** Bytes and time a connection closed mid-body keeps reading (and discarding) after the answer. */
+const LINGER_BYTES = 256 * 1024;
+const LINGER_MS = 2000;
+
 /**
- * An answer given before the body was read (routing, authentication, headers): when the body is
- * still on its way, the connection is closed after the answer rather than reading what nobody wants.
+ * Closes the connection once the answer is out, without reading the rest of the body. Closing a
+ * socket the client is still writing to makes the kernel reset it, and a client busy sending its
+ * body may then lose the answer. So, like a web server's lingering close, the connection is shut
+ * for writing first and what still arrives is discarded for a bounded while (LINGER_BYTES,
+ * LINGER_MS): a client that reads the answer and stops sending gets it intact.
  */
-export function refuseBeforeBody(request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
-  if (!request.raw.complete) reply.header("connection", "close");
-  return sendError(reply, status, code, message);
+function closeWithoutReading(reply: FastifyReply): void {
+  reply.header("connection", "close");
+  const socket = reply.request.raw.socket;
+  reply.raw.once("finish", () => {
+    // Node has just called socket.destroySoon(): end (FIN) now, destroy once ended. Linger instead.
+    socket.removeListener("finish", socket.destroy);
+    const readLimit = socket.bytesRead + LINGER_BYTES;
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+    socket.on("data", () => socket.bytesRead > readLimit && socket.destroy());
+    socket.once("close", () => clearTimeout(timer));
+  });
 }
 
 /** A client error a route raises on purpose. */
@@ -70,7 +90,7 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
 export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const known = error.code ? FASTIFY_ERRORS[error.code] : undefined;
   const { status, code, message } = known ?? { status: 400, code: "bad_request", message: error.message };
-  return refuseBeforeBody(request, reply, status, code, message ?? error.message);
+  return sendError(reply, status, code, message ?? error.message);
 }
 
 /** What Node's HTTP parser refuses, by its error code; anything else it refuses is a malformed request. */

@@ -4,7 +4,7 @@
  * route would read and parse the whole body first.)
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from "fastify";
-import { refuseBeforeBody } from "./errors";
+import { sendError } from "./errors";
 
 /** The methods each route path answers, matched against concrete paths. */
 export class RouteTable {
@@ -37,9 +37,9 @@ export function refuseUnrouted(app: FastifyInstance): void {
   const refuse = async (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split("?")[0];
     const allowed = table.allowed(path);
-    if (allowed.length === 0) return refuseBeforeBody(request, reply, 404, "not_found", `No route for ${request.method} ${path}.`);
+    if (allowed.length === 0) return sendError(reply, 404, "not_found", `No route for ${request.method} ${path}.`);
     reply.header("allow", allowed.join(", "));
-    return refuseBeforeBody(request, reply, 405, "method_not_allowed", `${path} answers ${allowed.join(", ")}, not ${request.method}.`);
+    return sendError(reply, 405, "method_not_allowed", `${path} answers ${allowed.join(", ")}, not ${request.method}.`);
   };
   app.addHook("onRequest", async (request, reply) => {
     if (request.is404) return refuse(request, reply);

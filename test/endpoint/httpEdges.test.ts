@@ -150,6 +150,20 @@ describe("HTTP edges", () => {
       expect(store.stored).toEqual([]);
     });
 
+    test("a client that sends its whole body regardless still gets the answer, not a reset", async () => {
+      const { port } = app.server.address() as AddressInfo;
+      const body = Buffer.alloc(THREE_MB, "[");
+      for (const [path, token, status] of [["/hooks", undefined, 401], ["/nope", INGEST, 404], ["/api/events", READ, 405]] as const) {
+        for (let attempt = 0; attempt < 3; attempt++) {
+          const headers: Record<string, string> = { "content-type": "application/json" };
+          if (token) headers.authorization = `Bearer ${token}`;
+          const response = await fetch(`http://127.0.0.1:${port}${path}`, { method: "POST", headers, body });
+          expect({ path, status: response.status }).toEqual({ path, status });
+          await response.text();
+        }
+      }
+    });
+
     test("405 names the methods the path answers", async () => {
       const client = await open();
       client.send(head("DELETE /api/events/some-id HTTP/1.1", { Authorization: `Bearer ${READ}` }));

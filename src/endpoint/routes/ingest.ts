@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { extractFacts, type EventFacts } from "../../contract/facts";
 import { requireBearer, type TokenCheck } from "../auth";
-import { refuseBeforeBody, RequestError, sendError } from "../errors";
+import { RequestError, sendError } from "../errors";
 import type { DeliveryResult, EndpointMetrics } from "../metrics";
 import type { Delivery } from "../store/types";
 import { StoreUnavailableError, type DeliveryWriter } from "../writer";
@@ -90,7 +90,7 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
 async function refuseEncodedBody(request: FastifyRequest, reply: FastifyReply) {
   const encoding = request.headers["content-encoding"];
   if (encoding === undefined || /^\s*identity\s*$/i.test(encoding)) return;
-  return refuseBeforeBody(request, reply, 415, "unsupported_encoding", "Send the event without Content-Encoding (identity).");
+  return sendError(reply, 415, "unsupported_encoding", "Send the event without Content-Encoding (identity).");
 }
 
 /**
