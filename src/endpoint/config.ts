@@ -1,6 +1,7 @@
 /** Endpoint configuration from the environment, overridden by matching command-line flags. */
 import { parseArgs } from "node:util";
 import type { SqliteSynchronous } from "./store/sqlite";
+import { DEFAULT_STREAM_BUFFERS, type StreamBuffers } from "./streamClients";
 import { DEFAULT_TIMEOUTS, type ServerTimeouts } from "./timeouts";
 
 export interface EndpointConfig {
@@ -22,6 +23,7 @@ export interface EndpointConfig {
   /** PEM files to serve https directly; undefined serves http (e.g. behind a TLS-terminating proxy). */
   tls?: { certFile: string; keyFile: string };
   timeouts: Required<Pick<ServerTimeouts, "requestMs" | "headersMs" | "keepAliveMs">>;
+  streamBuffers: StreamBuffers;
 }
 
 export class ConfigError extends Error {
@@ -46,6 +48,8 @@ const SETTINGS = {
   requestTimeout: { env: "HOOKRELAY_REQUEST_TIMEOUT_MS", flag: "request-timeout-ms" },
   headersTimeout: { env: "HOOKRELAY_HEADERS_TIMEOUT_MS", flag: "headers-timeout-ms" },
   keepAliveTimeout: { env: "HOOKRELAY_KEEP_ALIVE_TIMEOUT_MS", flag: "keep-alive-timeout-ms" },
+  streamClientBuffer: { env: "HOOKRELAY_STREAM_CLIENT_BUFFER_BYTES", flag: "stream-client-buffer-bytes" },
+  streamTotalBuffer: { env: "HOOKRELAY_STREAM_TOTAL_BUFFER_BYTES", flag: "stream-total-buffer-bytes" },
 } as const;
 
 export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
@@ -88,6 +92,10 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): EndpointConf
       integer(read("headersTimeout"), "headers-timeout-ms", DEFAULT_TIMEOUTS.headersMs, 1000),
       integer(read("keepAliveTimeout"), "keep-alive-timeout-ms", DEFAULT_TIMEOUTS.keepAliveMs, 1000),
     ),
+    streamBuffers: {
+      perClientBytes: integer(read("streamClientBuffer"), "stream-client-buffer-bytes", DEFAULT_STREAM_BUFFERS.perClientBytes, 1024),
+      totalBytes: integer(read("streamTotalBuffer"), "stream-total-buffer-bytes", DEFAULT_STREAM_BUFFERS.totalBytes, 1024),
+    },
   };
 }
 

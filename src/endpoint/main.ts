@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     processMetrics: true,
     https,
     timeouts: config.timeouts,
+    streamBuffers: config.streamBuffers,
   });
 
   let stopping = false;

@@ -9,9 +9,11 @@ export interface EndpointMetrics {
   ingestDuration: Histogram;
   storeErrors: Counter;
   queueDepth: Gauge;
+  streamClients: Gauge;
+  slowStreamClients: Counter;
 }
 
-export function createMetrics(options: { processMetrics: boolean; queueDepth: () => number }): EndpointMetrics {
+export function createMetrics(options: { processMetrics: boolean; queueDepth: () => number; streamClients: () => number }): EndpointMetrics {
   const registry = new Registry();
   if (options.processMetrics) collectDefaultMetrics({ register: registry });
   return {
@@ -40,6 +42,19 @@ export function createMetrics(options: { processMetrics: boolean; queueDepth: ()
       collect() {
         this.set(options.queueDepth());
       },
+    }),
+    streamClients: new Gauge({
+      name: "hookrelay_stream_clients",
+      help: "Open GET /api/events/stream connections.",
+      registers: [registry],
+      collect() {
+        this.set(options.streamClients());
+      },
+    }),
+    slowStreamClients: new Counter({
+      name: "hookrelay_stream_slow_disconnects_total",
+      help: "Stream clients disconnected because they fell too far behind (they resume with Last-Event-ID).",
+      registers: [registry],
     }),
   };
 }

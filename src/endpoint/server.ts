@@ -9,8 +9,9 @@ import { RetentionSweeper } from "./retention";
 import { eventRoutes } from "./routes/events";
 import { healthRoutes } from "./routes/health";
 import { ingestRoutes, MAX_ID_LENGTH } from "./routes/ingest";
-import { DEFAULT_STREAM_BUFFERS, streamRoutes, type StreamBuffers } from "./routes/stream";
+import { streamRoutes } from "./routes/stream";
 import { refuseUnrouted } from "./routing";
+import { DEFAULT_STREAM_BUFFERS, StreamClients, type StreamBuffers } from "./streamClients";
 import { timeoutOptions, type ServerTimeouts } from "./timeouts";
 import type { EventStore } from "./store/types";
 import { DeliveryWriter } from "./writer";
@@ -75,7 +76,12 @@ export function buildServer(options: ServerOptions): EndpointServer {
     maxBatch: options.maxBatch ?? 500,
     onCommitted: (deliveries, outcomes) => feed.publish(deliveries, outcomes),
   });
-  const metrics = createMetrics({ processMetrics: options.processMetrics ?? false, queueDepth: () => writer.queued });
+  const streamClients = new StreamClients({ ...DEFAULT_STREAM_BUFFERS, ...options.streamBuffers }, () => metrics.slowStreamClients.inc());
+  const metrics = createMetrics({
+    processMetrics: options.processMetrics ?? false,
+    queueDepth: () => writer.queued,
+    streamClients: () => streamClients.size,
+  });
   const retention = new RetentionSweeper(store, {
     days: options.retention?.days,
     maxRows: options.retention?.maxRows,
@@ -99,7 +105,7 @@ export function buildServer(options: ServerOptions): EndpointServer {
     store,
     heartbeatMs: options.heartbeatMs ?? 15_000,
     replayLimit: options.streamReplayLimit ?? 10_000,
-    buffers: { ...DEFAULT_STREAM_BUFFERS, ...options.streamBuffers },
+    clients: streamClients,
   });
   app.register(healthRoutes, {
     store,

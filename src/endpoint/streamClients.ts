@@ -20,7 +20,14 @@ export class StreamClients {
   /** The sum of what is queued for all clients, summed at most once per tick (a feed announces a batch in one). */
   private queuedThisTick: number | undefined;
 
-  constructor(readonly limits: StreamBuffers) {}
+  constructor(
+    readonly limits: StreamBuffers,
+    private readonly onTooFarBehind: () => void = () => undefined,
+  ) {}
+
+  get size(): number {
+    return this.open.size;
+  }
 
   add(response: ServerResponse): void {
     this.open.add(response);
@@ -43,6 +50,7 @@ export class StreamClients {
     if (queued > 0 && (queued + bytes > this.limits.perClientBytes || this.totalQueued() + bytes > this.limits.totalBytes)) {
       if (this.queuedThisTick !== undefined) this.queuedThisTick -= queued;
       response.destroy();
+      this.onTooFarBehind();
       return false;
     }
     response.write(message);

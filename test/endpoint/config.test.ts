@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bearerToken, tokenChecker } from "../../src/endpoint/auth";
 import { ConfigError, DEFAULT_BODY_LIMIT, loadConfig } from "../../src/endpoint/config";
+import { DEFAULT_STREAM_BUFFERS } from "../../src/endpoint/streamClients";
 import { DEFAULT_TIMEOUTS } from "../../src/endpoint/timeouts";
 import { loadOrCreateToken } from "../../src/endpoint/tokens";
 
@@ -22,6 +23,12 @@ describe("loadConfig", () => {
   test("timeouts come from the environment or flags, in milliseconds", () => {
     const config = loadConfig(["--keep-alive-timeout-ms", "125000"], { HOOKRELAY_REQUEST_TIMEOUT_MS: "30000", HOOKRELAY_HEADERS_TIMEOUT_MS: "5000" });
     expect(config.timeouts).toEqual({ requestMs: 30_000, headersMs: 5_000, keepAliveMs: 125_000 });
+  });
+
+  test("stream buffer limits come from the environment or flags, in bytes", () => {
+    expect(loadConfig([], {}).streamBuffers).toEqual(DEFAULT_STREAM_BUFFERS);
+    const config = loadConfig(["--stream-client-buffer-bytes", "65536"], { HOOKRELAY_STREAM_TOTAL_BUFFER_BYTES: "8388608" });
+    expect(config.streamBuffers).toEqual({ perClientBytes: 65_536, totalBytes: 8_388_608 });
   });
 
   test("flags override the environment; tokens are comma-separated", () => {

@@ -3,7 +3,7 @@
  * duplicate) on each store, and PostgreSQL replicas seeing each other's events through LISTEN/NOTIFY.
  */
 import { request as httpRequest, type IncomingMessage } from "node:http";
-import type { AddressInfo } from "node:net";
+import { connect, type AddressInfo, type Socket } from "node:net";
 import { Client } from "pg";
 import { extractFacts } from "../../src/contract/facts";
 import { buildServer, type EndpointServer, type ServerOptions } from "../../src/endpoint/server";
@@ -289,6 +289,121 @@ describe("stream resume bound", () => {
       await app.close();
       await store.close();
     }
+  });
+});
+
+/** A git.push that updated `count` refs: its stream message is about count × 160 bytes. */
+function fatPush(count: number): Sample {
+  const sample = loadSample("git.push.json");
+  const update = sample.event.resource.refUpdates[0];
+  sample.event.resource.refUpdates = Array.from({ length: count }, (_, i) => ({ ...update, name: `refs/heads/feature/${String(i).padStart(4, "0")}-${"x".repeat(120)}` }));
+  return { ...sample, raw: JSON.stringify(sample.event) };
+}
+
+/** An SSE request on a raw socket that stops reading once the stream has started. */
+async function stalledStream(app: EndpointServer): Promise<{ socket: Socket; readAll(): Promise<string> }> {
+  const { port } = app.server.address() as AddressInfo;
+  const socket = connect(port, "127.0.0.1");
+  socket.write(`GET /api/events/stream HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${READ}\r\n\r\n`);
+  let received = "";
+  await new Promise<void>((resolve) => {
+    const onData = (chunk: Buffer) => {
+      received += chunk.toString();
+      if (!received.includes(": connected")) return;
+      socket.off("data", onData);
+      socket.pause();
+      resolve();
+    };
+    socket.on("data", onData);
+  });
+  return {
+    socket,
+    /** Reads on until the server's end of the connection; resolves with all that was received. */
+    readAll: () =>
+      new Promise((resolve) => {
+        socket.on("data", (chunk: Buffer) => (received += chunk.toString()));
+        socket.on("error", () => undefined);
+        socket.once("close", () => resolve(received));
+        socket.resume();
+      }),
+  };
+}
+
+const slowDisconnects = async (app: EndpointServer) =>
+  Number(/^hookrelay_stream_slow_disconnects_total (\d+)$/m.exec((await app.inject({ url: "/metrics" })).body)?.[1]);
+
+describe("slow stream clients", () => {
+  const stores = new StoreFactory("sqlite");
+  let store: EventStore;
+  let app: EndpointServer;
+  const sockets: Socket[] = [];
+  const clients: SseClient[] = [];
+
+  beforeEach(async () => {
+    store = await stores.open();
+  });
+  afterEach(async () => {
+    for (const socket of sockets.splice(0)) socket.destroy();
+    for (const client of clients.splice(0)) client.close();
+    await app.close();
+    await store.close();
+  });
+  afterAll(async () => {
+    await stores.cleanup();
+  });
+
+  const start = async (streamBuffers: ServerOptions["streamBuffers"]) => {
+    app = buildServer({ store, ingestTokens: [INGEST], readTokens: [READ], streamBuffers });
+    await app.listen({ port: 0, host: "127.0.0.1" });
+  };
+
+  /** Posts fat events until `done` holds; at most `max` of them. Resolves to the ids posted. */
+  const flood = async (done: () => Promise<boolean>, max: number) => {
+    const ids: string[] = [];
+    while (ids.length < max && !(await done())) {
+      const sample = fatPush(1000);
+      await post(app, sample);
+      ids.push(sample.id);
+    }
+    return ids;
+  };
+
+  test("a client past its own buffer is disconnected, one that reads gets everything, and the slow one resumes with Last-Event-ID", async () => {
+    await start({ perClientBytes: 256 * 1024, totalBytes: 1024 * 1024 * 1024 });
+    const reader = await SseClient.open(app, "/api/events/stream");
+    clients.push(reader);
+    const slow = await stalledStream(app);
+    sockets.push(slow.socket);
+
+    // The kernel's socket buffers take a few MB before anything is queued in the process.
+    const posted = await flood(async () => (await slowDisconnects(app)) > 0, 400);
+    expect(await slowDisconnects(app)).toBe(1);
+    await reader.waitForHook(posted[posted.length - 1]);
+    expect(reader.hookIds).toEqual(posted);
+
+    // What reached the slow client before it was dropped, then the end of its stream.
+    const text = await slow.readAll();
+    const rowIds = [...text.matchAll(/^id: (\d+)$/gm)].map((match) => match[1]);
+    expect(rowIds.length).toBeGreaterThan(0);
+    expect(rowIds.length).toBeLessThan(posted.length);
+
+    const resumed = await SseClient.open(app, "/api/events/stream", { "last-event-id": rowIds[rowIds.length - 1] });
+    clients.push(resumed);
+    await resumed.waitForHook(posted[posted.length - 1]);
+    expect(resumed.hookIds).toEqual(posted.slice(rowIds.length));
+  });
+
+  test("past the total, clients that are behind are disconnected though each is under its own limit", async () => {
+    await start({ perClientBytes: 1024 * 1024 * 1024, totalBytes: 512 * 1024 });
+    const reader = await SseClient.open(app, "/api/events/stream");
+    clients.push(reader);
+    const slow = await Promise.all(Array.from({ length: 4 }, () => stalledStream(app)));
+    sockets.push(...slow.map((s) => s.socket));
+
+    const posted = await flood(async () => (await slowDisconnects(app)) >= 4, 600);
+    expect(await slowDisconnects(app)).toBe(4);
+    await reader.waitForHook(posted[posted.length - 1]);
+    expect(reader.hookIds).toEqual(posted);
   });
 });
 

@@ -21,10 +21,8 @@ import { parseRowId } from "../cursor";
 import { RequestError } from "../errors";
 import type { EventFeed } from "../feed";
 import type { EventStore, EventSummary, StreamFilter } from "../store/types";
-import { isClosed, StreamClients, type StreamBuffers } from "../streamClients";
+import { isClosed, type StreamClients } from "../streamClients";
 import { querySchema } from "./events";
-
-export { DEFAULT_STREAM_BUFFERS, type StreamBuffers } from "../streamClients";
 
 export interface StreamOptions {
   checkToken: TokenCheck;
@@ -33,8 +31,8 @@ export interface StreamOptions {
   heartbeatMs: number;
   /** Events one resumed stream replays at most before it sends `overflow`. */
   replayLimit: number;
-  /** Bytes queued for clients that read slower than events come, before they are disconnected. */
-  buffers: StreamBuffers;
+  /** The open streams; a client that reads slower than events come is disconnected once too far behind. */
+  clients: StreamClients;
 }
 
 /** Live events held while a replay runs, at most; past this the client is dropped (it resumes when it reconnects). */
@@ -61,8 +59,8 @@ const STREAM_HEADERS = {
 };
 
 export async function streamRoutes(app: FastifyInstance, options: StreamOptions): Promise<void> {
-  const clients = new StreamClients(options.buffers);
-  const replayHighWater = Math.min(REPLAY_HIGH_WATER_BYTES, options.buffers.perClientBytes);
+  const { clients } = options;
+  const replayHighWater = Math.min(REPLAY_HIGH_WATER_BYTES, clients.limits.perClientBytes);
   // One serialisation per event, shared by every stream that sends it.
   const messages = new WeakMap<EventSummary, Buffer>();
   const messageOf = (event: EventSummary) => {
