@@ -44,6 +44,6 @@ export function refuseUnrouted(app: FastifyInstance): void {
   app.addHook("onRequest", async (request, reply) => {
     if (request.is404) return refuse(request, reply);
   });
-  // Reached only if the hook above did not answer (it always does); kept so no request can fall through to Fastify's default.
+  // The hook above answers first; this only replaces Fastify's default answer, should anything reach it.
   app.setNotFoundHandler(refuse);
 }

@@ -24,7 +24,7 @@ export interface ServerOptions {
   /** Accepted on the read API. */
   readTokens: string[];
   bodyLimitBytes?: number;
-  /** Fastify logger setting; authorization headers are always redacted. */
+  /** Fastify logger setting; requests are logged without their query string, path parameters or headers. */
   logger?: FastifyServerOptions["logger"];
   /** Deliveries that may wait for a commit before new ones get 503. */
   maxQueued?: number;
@@ -134,14 +134,15 @@ export function buildServer(options: ServerOptions): EndpointServer {
 }
 
 /**
- * Expect: 100-continue is answered only once the route and token are checked (Node would send
- * 100 Continue at once), and other expectations get the JSON 417.
+ * Expect: 100-continue is answered only once the route and token are checked, and not for a
+ * Content-Length over the limit (Node would send 100 Continue at once); other expectations get the JSON 417.
  */
 function answerExpectations(app: FastifyInstance): void {
   app.server.on("checkContinue", (request, response) => app.server.emit("request", request, response));
   app.server.on("checkExpectation", refuseExpectation);
   app.addHook("preParsing", async (request, reply, payload) => {
-    if (/^\s*100-continue\s*$/i.test(request.headers.expect ?? "")) reply.raw.writeContinue();
+    const tooLarge = Number(request.headers["content-length"]) > request.routeOptions.bodyLimit;
+    if (/^\s*100-continue\s*$/i.test(request.headers.expect ?? "") && !tooLarge) reply.raw.writeContinue();
     return payload;
   });
 }
@@ -156,6 +157,5 @@ function redacted(logger: FastifyServerOptions["logger"]): FastifyServerOptions[
   return {
     ...base,
     serializers: { req: (request: FastifyRequest) => ({ method: request.method, route: request.routeOptions?.url }) },
-    redact: ["req.headers.authorization", "req.headers.cookie"],
   };
 }

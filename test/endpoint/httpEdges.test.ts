@@ -189,6 +189,12 @@ describe("HTTP edges", () => {
       accepted.send(body);
       expect((await accepted.response()).status).toBe(200);
       expect(store.stored).toHaveLength(1);
+
+      const tooLarge = await open();
+      tooLarge.send(head("POST /hooks HTTP/1.1", { Authorization: `Bearer ${INGEST}`, "Content-Type": "application/json", "Content-Length": 64 * 1024 * 1024, Expect: "100-continue" }));
+      const refusedTooLarge = await tooLarge.response();
+      expect(refusedTooLarge.raw).not.toContain("100 Continue");
+      expectJsonError(refusedTooLarge, 413, "payload_too_large");
     });
   });
 
