@@ -82,7 +82,10 @@ export async function streamRoutes(app: FastifyInstance, options: StreamOptions)
       reply.hijack();
       const response = reply.raw;
       response.writeHead(200, STREAM_HEADERS);
-      if (request.method === "HEAD") return response.end();
+      if (request.method === "HEAD") {
+        response.end();
+        return;
+      }
       response.write(": connected\n\n");
       clients.add(response);
 
