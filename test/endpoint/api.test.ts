@@ -250,7 +250,8 @@ describe.each<StoreKind>(["sqlite", "postgres"])("endpoint on %s", (kind) => {
   describe("operations", () => {
     test("healthz, readyz and metrics", async () => {
       expect((await app.inject({ url: "/healthz" })).json()).toEqual({ status: "ok" });
-      expect((await app.inject({ url: "/readyz" })).json()).toEqual({ status: "ready", store: kind });
+      const durability = kind === "postgres" ? { synchronousCommit: "on" } : { journalMode: "WAL", synchronous: "FULL" };
+      expect((await app.inject({ url: "/readyz" })).json()).toEqual({ status: "ready", store: kind, durability });
       const sample = loadSample("git.push.json");
       await post(app, sample.raw);
       await post(app, sample.raw);

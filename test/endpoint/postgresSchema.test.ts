@@ -15,12 +15,17 @@ test("migrations run once, even when the store is opened again, and leave an ind
   await client.connect();
   try {
     const versions = await client.query<{ version: number }>("SELECT version FROM hookrelay_migrations ORDER BY version");
-    expect(versions.rows.map((row) => row.version)).toEqual([1, 2]);
+    expect(versions.rows.map((row) => row.version)).toEqual([1, 2, 3]);
     const indexes = await client.query<{ indexname: string; indexdef: string }>("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'events'");
     const byName = new Map(indexes.rows.map((row) => [row.indexname, row.indexdef]));
     expect(byName.get("events_event_id_channel")).toMatch(/UNIQUE INDEX .* \(event_id, channel\)/);
     expect(byName.has("events_channel_event_id")).toBe(false);
     expect(byName.has("events_created")).toBe(false);
+    // Migration 3: facts of any length fit their indexes, pull request ids take 64 bits.
+    expect(byName.get("events_repository_name")).toMatch(/\("left"\(repository_name, 256\), received_at\)/);
+    expect(byName.get("events_refs")).toMatch(/USING gin \(hookrelay_ref_prefixes\(refs\)\)/);
+    const column = await client.query("SELECT data_type FROM information_schema.columns WHERE table_name = 'events' AND column_name = 'pull_request_id'");
+    expect(column.rows[0].data_type).toBe("bigint");
   } finally {
     await client.end();
   }

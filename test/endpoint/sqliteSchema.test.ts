@@ -68,16 +68,16 @@ test("a database written by Hook Relay 0.1 is upgraded in place, rows, ids, refs
   const upgraded = new Database(filename, { readonly: true });
   const indexes = upgraded.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL").pluck().all();
   expect(indexes.sort()).toEqual(["events_pull_request", "events_received", "events_repository_id", "events_repository_name", "events_type"]);
-  expect(upgraded.pragma("user_version", { simple: true })).toBe(2);
+  expect(upgraded.pragma("user_version", { simple: true })).toBe(3);
   upgraded.close();
 });
 
 test("a database from a newer Hook Relay is refused rather than rewritten", () => {
   const filename = join(dir, "events.db");
   const newer = new Database(filename);
-  newer.pragma("user_version = 3");
+  newer.pragma("user_version = 4");
   newer.close();
-  expect(() => new SqliteStore({ filename })).toThrow(/schema version 3.*Upgrade Hook Relay/);
+  expect(() => new SqliteStore({ filename })).toThrow(/schema version 4.*Upgrade Hook Relay/);
 });
 
 describe("list query plans", () => {

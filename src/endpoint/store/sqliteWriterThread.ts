@@ -22,11 +22,14 @@ async function run(request: WriterRequest): Promise<WriterReply> {
         return { id: request.id, result: await store.recordBatch(request.deliveries) };
       case "prune":
         return { id: request.id, result: await store.prune(request.step) };
+      case "durability":
+        return { id: request.id, result: await store.durability() };
       case "close":
         await store.close();
         return { id: request.id, result: undefined };
     }
   } catch (error) {
-    return { id: request.id, error: (error as Error).message ?? String(error) };
+    const { message, code } = error as { message?: string; code?: unknown };
+    return { id: request.id, error: message ?? String(error), code: typeof code === "string" ? code : undefined };
   }
 }
