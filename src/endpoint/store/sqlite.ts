@@ -15,7 +15,7 @@
  * the store answers ping and commits with an error, and reopens it once it is writable again.
  */
 import Database from "better-sqlite3";
-import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { StoreFileError } from "./outage";
 import { foldBatch, spreadOutcome } from "./batch";
@@ -102,7 +102,9 @@ const SYNCHRONOUS_LEVELS = ["OFF", "NORMAL", "FULL", "EXTRA"];
 class Connection {
   readonly db: Database.Database;
   /** Device and inode of the file this connection has open; undefined for :memory:. */
-  readonly file: { dev: number; ino: number } | undefined;
+  readonly file: FileIdentity | undefined;
+  /** Those of the -wal and -shm files beside it, where they exist. */
+  private readonly sidecars: Map<string, FileIdentity>;
   /** The process may not write the file: SQLite opened it read-only. */
   readonly readOnly: boolean;
   /** A commit failed in a way that a fresh connection may not (the file became read-only, or vanished). */
@@ -128,6 +130,11 @@ class Connection {
         throw new StoreFileError(`${filename} is read-only for this process and needs an upgrade to schema ${SCHEMA_VERSION}: make it writable.`);
       }
       this.file = inMemory ? undefined : identity(filename);
+      this.sidecars = new Map();
+      for (const sidecar of inMemory ? [] : SIDECARS.map((suffix) => filename + suffix)) {
+        const found = identity(sidecar);
+        if (found) this.sidecars.set(sidecar, found);
+      }
       this.upsert = this.db.prepare(`
         INSERT INTO events (id, channel, event_id, event_type, known, project_id, repository_id, repository_name,
           refs, pull_request_id, actor, created_date, received_at, last_received_at, receipt_count, body, headers)
@@ -195,6 +202,25 @@ class Connection {
   close(): void {
     if (this.db.open) this.db.close();
   }
+
+  /**
+   * Lets go of a file that was deleted or replaced. SQLite neither checkpoints nor removes the WAL
+   * of a moved file when it closes it, and a WAL left beside the path would be read as the new
+   * file's. So the WAL is checkpointed into the old file (wherever it is now), and the -wal and
+   * -shm files beside the path are removed if they are still this connection's.
+   */
+  closeMoved(): void {
+    if (!this.db.open) return;
+    try {
+      this.db.pragma("wal_checkpoint(TRUNCATE)");
+    } catch {
+      // The old file is gone for good; what its WAL held is lost with it.
+    }
+    for (const [sidecar, known] of this.sidecars) {
+      if (sameFile(identity(sidecar), known)) rmSync(sidecar, { force: true });
+    }
+    this.close();
+  }
 }
 
 export class SqliteStore implements EventStore {
@@ -251,7 +277,8 @@ export class SqliteStore implements EventStore {
     const retry = connection.stale || (connection.readOnly && writable(this.options.filename));
     if (!retry && !change) return connection;
     connection.stale = true;
-    connection.close();
+    if (change) connection.closeMoved();
+    else connection.close();
     let fresh: Connection;
     try {
       fresh = new Connection(this.options);
@@ -271,13 +298,9 @@ export class SqliteStore implements EventStore {
   /** How the path stopped naming the connection's file, or undefined if it did not. */
   private fileChange(connection: Connection): "deleted" | "replaced" | undefined {
     if (!connection.file) return undefined;
-    let now;
-    try {
-      now = statSync(this.options.filename);
-    } catch {
-      return "deleted";
-    }
-    return now.dev === connection.file.dev && now.ino === connection.file.ino ? undefined : "replaced";
+    const now = identity(this.options.filename);
+    if (!now) return "deleted";
+    return sameFile(now, connection.file) ? undefined : "replaced";
   }
 
   private readOnlyError(): StoreFileError {
@@ -415,15 +438,30 @@ function toSchema2(db: Database.Database): void {
   }
 }
 
-function identity(filename: string): { dev: number; ino: number } {
-  const { dev, ino } = statSync(filename);
-  return { dev, ino };
+interface FileIdentity {
+  dev: number;
+  ino: number;
+}
+
+const SIDECARS = ["-wal", "-shm"];
+
+function identity(filename: string): FileIdentity | undefined {
+  try {
+    const { dev, ino } = statSync(filename);
+    return { dev, ino };
+  } catch {
+    return undefined;
+  }
+}
+
+function sameFile(a: FileIdentity | undefined, b: FileIdentity): boolean {
+  return a !== undefined && a.dev === b.dev && a.ino === b.ino;
 }
 
 /** Whether this process may write the database and the WAL files beside it (SQLite opens it read-only otherwise). */
 function writable(filename: string): boolean {
   try {
-    for (const file of [filename, `${filename}-wal`, `${filename}-shm`]) {
+    for (const file of [filename, ...SIDECARS.map((suffix) => filename + suffix)]) {
       if (file === filename || existsSync(file)) accessSync(file, constants.W_OK);
     }
     return true;
