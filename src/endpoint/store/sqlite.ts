@@ -130,11 +130,7 @@ class Connection {
         throw new StoreFileError(`${filename} is read-only for this process and needs an upgrade to schema ${SCHEMA_VERSION}: make it writable.`);
       }
       this.file = inMemory ? undefined : identity(filename);
-      this.sidecars = new Map();
-      for (const sidecar of inMemory ? [] : SIDECARS.map((suffix) => filename + suffix)) {
-        const found = identity(sidecar);
-        if (found) this.sidecars.set(sidecar, found);
-      }
+      this.sidecars = inMemory ? new Map() : sidecarsOf(filename);
       this.upsert = this.db.prepare(`
         INSERT INTO events (id, channel, event_id, event_type, known, project_id, repository_id, repository_name,
           refs, pull_request_id, actor, created_date, received_at, last_received_at, receipt_count, body, headers)
@@ -165,7 +161,8 @@ class Connection {
 
   private writeRows(deliveries: Delivery[]): DeliveryOutcome[] {
     const outcomes: DeliveryOutcome[] = new Array(deliveries.length);
-    let nextId = this.lastRowId + 1;
+    const lastRowId = this.lastRowId;
+    let nextId = lastRowId + 1;
     for (const folded of foldBatch(deliveries)) {
       const { first } = folded;
       const { facts } = first;
@@ -195,7 +192,7 @@ class Connection {
       }
       spreadOutcome(outcomes, folded, { rowId: String(row.id), receiptCount: row.receipt_count });
     }
-    this.raiseLastRowId(nextId - 1);
+    if (nextId - 1 > lastRowId) this.raiseLastRowId(nextId - 1);
     return outcomes;
   }
 
@@ -291,7 +288,8 @@ export class SqliteStore implements EventStore {
       if (fresh.lastRowId < this.lastRowId) fresh.raiseLastRowId(this.lastRowId);
       this.lastRowId = fresh.lastRowId;
     }
-    this.options.onReopen?.(`${this.options.filename} was reopened: it was ${change ?? "not writable"}.`);
+    const reason = change ?? (connection.readOnly ? "not writable" : "failing");
+    this.options.onReopen?.(`${this.options.filename} was reopened: it was ${reason}.`);
     return fresh;
   }
 
@@ -452,6 +450,16 @@ function identity(filename: string): FileIdentity | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The -wal and -shm files beside a database that exist now, by path. */
+function sidecarsOf(filename: string): Map<string, FileIdentity> {
+  const found = new Map<string, FileIdentity>();
+  for (const sidecar of SIDECARS.map((suffix) => filename + suffix)) {
+    const known = identity(sidecar);
+    if (known) found.set(sidecar, known);
+  }
+  return found;
 }
 
 function sameFile(a: FileIdentity | undefined, b: FileIdentity): boolean {
