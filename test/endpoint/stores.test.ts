@@ -177,6 +177,13 @@ describe.each<StoreKind>(["sqlite", "sqlite-threaded", "postgres"])("%s store", 
     expect((await store.query({ limit: 10, ref: "refs/heads/\ufffd" })).events.map((e) => e.id)).toEqual([odd.eventId]);
   });
 
+  test("answers an id with a lone surrogate (refused at the door) for what it stores, never failing after the commit", async () => {
+    const d = delivery();
+    const [outcome] = await store.recordBatch([{ ...d, eventId: "id-\ud800" }, delivery()]);
+    expect(outcome).toMatchObject({ duplicate: false, receiptCount: 1 });
+    expect(await store.get("id-\ufffd")).toMatchObject({ id: "id-\ufffd", rowId: outcome.rowId });
+  });
+
   test("answers ping while open", async () => {
     await expect(store.ping()).resolves.toBeUndefined();
   });

@@ -3,6 +3,8 @@
  * characters neither store can hold as text (U+0000, which PostgreSQL refuses, and lone UTF-16
  * surrogates, which are not Unicode) become U+FFFD. Filters go through the same rule, so a filter
  * by the value as sent finds the event. The raw body is never touched: it is stored byte for byte.
+ * Event ids and channels follow the rule too, so a row read back always finds its delivery; the
+ * ingest route refuses ids with lone surrogates, so two ids never share a row.
  */
 import type { EventFacts } from "../../contract/facts";
 import type { Delivery } from "./types";
