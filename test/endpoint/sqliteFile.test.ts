@@ -48,7 +48,8 @@ describe.each<Kind>(["sqlite", "sqlite-threaded"])("%s", (kind) => {
   });
 
   test("a deleted store file is created anew for the next batch, which is durable and numbered after the old rows", async () => {
-    const store = openStore(kind);
+    const reopened: string[] = [];
+    const store = openStore(kind, { onReopen: (message) => reopened.push(message) });
     const before = await store.recordBatch([push(), push(), push()]);
     // Only the database: its -wal, which SQLite would read as the new file's, stays behind.
     unlinkSync(filename);
@@ -59,6 +60,10 @@ describe.each<Kind>(["sqlite", "sqlite-threaded"])("%s", (kind) => {
     expect(Number(outcome.rowId)).toBeGreaterThan(Math.max(...before.map((o) => Number(o.rowId))));
     expect((await store.get(after.eventId))?.body).toBe(after.body);
     await store.ping();
+    // Each connection that had the old file open says so: the writer thread finds the file deleted,
+    // the reader then finds it replaced by the one the writer created.
+    const messages = [`${filename} was reopened: it was deleted.`, `${filename} was reopened: it was replaced.`];
+    expect(reopened).toEqual(kind === "sqlite" ? messages.slice(0, 1) : messages);
     // Durable: another connection to the path sees it.
     const check = new Database(filename, { readonly: true });
     expect(check.prepare("SELECT count(*) FROM events WHERE event_id = ?").pluck().get(after.eventId)).toBe(1);

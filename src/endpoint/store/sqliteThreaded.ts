@@ -21,6 +21,11 @@ export type WriterRequest =
 /** An error crosses the thread as its message and code (the code tells an outage from a bad row). */
 export type WriterReply = { id: number; result: unknown; error?: undefined } | { id: number; error: string; code?: string };
 
+/** What the writer thread says unasked: it reopened the file (see SqliteStoreOptions.onReopen). */
+export interface WriterNotice {
+  reopened: string;
+}
+
 type Request = WriterRequest extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
 
 /** The compiled worker script; it exists in the build output (build/src/endpoint/store), not beside the TypeScript sources. */
@@ -99,10 +104,14 @@ export class ThreadedSqliteStore implements EventStore {
   }
 
   private startWorker(): Worker {
-    // Functions cannot cross to the thread: the reader reports reopening the file.
+    // Functions cannot cross to the thread: it sends a notice when it reopens the file.
     const { onReopen, ...workerData } = this.options;
     const worker = new Worker(this.script, { workerData });
-    worker.on("message", (reply: WriterReply) => {
+    worker.on("message", (reply: WriterReply | WriterNotice) => {
+      if ("reopened" in reply) {
+        onReopen?.(reply.reopened);
+        return;
+      }
       const waiting = this.pending.get(reply.id);
       this.pending.delete(reply.id);
       if (reply.error !== undefined) waiting?.reject(Object.assign(new Error(reply.error), { code: reply.code }));

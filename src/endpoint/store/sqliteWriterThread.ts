@@ -4,12 +4,15 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { SqliteStore, type SqliteStoreOptions } from "./sqlite";
-import type { WriterReply, WriterRequest } from "./sqliteThreaded";
+import type { WriterNotice, WriterReply, WriterRequest } from "./sqliteThreaded";
 
 const port = parentPort;
 if (!port) throw new Error("sqliteWriterThread runs only as a worker thread.");
 
-const store = new SqliteStore(workerData as SqliteStoreOptions);
+const store = new SqliteStore({
+  ...(workerData as SqliteStoreOptions),
+  onReopen: (message) => port.postMessage({ reopened: message } satisfies WriterNotice),
+});
 
 port.on("message", (request: WriterRequest) => {
   void run(request).then((reply) => port.postMessage(reply));
