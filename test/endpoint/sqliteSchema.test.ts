@@ -52,6 +52,9 @@ test("a database written by Hook Relay 0.1 is upgraded in place, rows, ids, refs
   const { facts } = push;
   const { lastInsertRowid } = insert.run(push.eventId, facts.eventType, facts.projectId, facts.repositoryId, facts.repositoryName, JSON.stringify(facts.refs), facts.actor, push.body);
   old.prepare("INSERT INTO event_refs (ref, event_row) VALUES (?, ?)").run(facts.refs[0], lastInsertRowid);
+  // A newer row that retention already deleted: its id was handed out and must not come back.
+  const deleted = insert.run("deleted", facts.eventType, null, null, null, "[]", null, "{}").lastInsertRowid;
+  old.prepare("DELETE FROM events WHERE id = ?").run(deleted);
   old.close();
 
   const store = new SqliteStore({ filename });
@@ -61,6 +64,8 @@ test("a database written by Hook Relay 0.1 is upgraded in place, rows, ids, refs
     expect((await store.query({ limit: 10, ref: facts.refs[0] })).events.map((e) => e.id)).toEqual([push.eventId]);
     const [again] = await store.recordBatch([{ ...push, receivedAt: 3_000 }]);
     expect(again).toMatchObject({ duplicate: true, receiptCount: 3, rowId: String(lastInsertRowid) });
+    const [fresh] = await store.recordBatch([delivery("git.push.json", 4_000)]);
+    expect(fresh.rowId).toBe(String(Number(deleted) + 1));
   } finally {
     await store.close();
   }

@@ -404,8 +404,11 @@ function migrate(db: Database.Database): void {
   const version = checkVersion(db);
   if (version === SCHEMA_VERSION) return;
   db.transaction(() => {
+    // Schema 1's AUTOINCREMENT counter may be above every id left: it is the mark to keep.
+    const counted = version < 2 ? autoincrementCounter(db) : 0;
     if (version < 2) toSchema2(db);
     db.exec(SCHEMA_V3);
+    db.prepare("UPDATE hookrelay_meta SET value = max(value, ?) WHERE name = 'last_row_id'").run(counted);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   })();
 }
@@ -417,6 +420,12 @@ function checkVersion(db: Database.Database): number {
     throw new Error(`The database has schema version ${version}; this Hook Relay knows up to ${SCHEMA_VERSION}. Upgrade Hook Relay.`);
   }
   return version;
+}
+
+function autoincrementCounter(db: Database.Database): number {
+  const hasSequence = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_sequence'").get() !== undefined;
+  if (!hasSequence) return 0;
+  return Number(db.prepare("SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'events'").pluck().get());
 }
 
 /**
