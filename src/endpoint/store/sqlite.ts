@@ -246,11 +246,11 @@ export class SqliteStore implements EventStore {
       if (/^SQLITE_(READONLY|CANTOPEN|IOERR)/.test(String((error as { code?: unknown }).code))) connection.stale = true;
       throw error;
     }
+    this.lastRowId = Math.max(this.lastRowId, ...outcomes.map((outcome) => Number(outcome.rowId)));
     const change = this.fileChange(connection);
     if (change) {
       throw new StoreFileError(`${this.options.filename} was ${change} while a batch was committed; it is reopened, send again.`);
     }
-    this.lastRowId = Math.max(this.lastRowId, ...outcomes.map((outcome) => Number(outcome.rowId)));
     return outcomes;
   }
 
