@@ -4,16 +4,47 @@
  * and takes deliveries again once the file is usable, without a restart.
  */
 import Database from "better-sqlite3";
+import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { READ_TOKEN, startEndpoint, type RunningEndpoint } from "./support/endpoint";
+import { ENDPOINT_MAIN, READ_TOKEN, startEndpoint, type RunningEndpoint } from "./support/endpoint";
 import { deliver, Sender } from "./support/sender";
 import { rowsPerEventId } from "./support/store";
 import { until } from "./support/wait";
 
 async function readyStatus(url: string): Promise<number> {
   return fetch(`${url}/readyz`, { signal: AbortSignal.timeout(5000) }).then((r) => r.status);
+}
+
+const NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"];
+
+/**
+ * How to make the store file read-only for the endpoint. Root writes files whatever their mode, so
+ * as root the endpoint runs as nobody (the data folder is given to it), or, where nobody cannot
+ * read this checkout, the file is made immutable (chattr +i), which root cannot write either.
+ */
+function readOnlyFiles(dataDir: string) {
+  const sidecars = (file: string) => [`${file}-wal`, `${file}-shm`].filter((f) => existsSync(f));
+  const byMode = (wrapper?: string[]) => ({
+    wrapper,
+    makeReadOnly: (file: string) => chmodSync(file, 0o444),
+    makeWritable: (file: string) => [file, ...sidecars(file)].forEach((f) => chmodSync(f, 0o644)),
+  });
+  if (process.getuid?.() !== 0) return byMode();
+  const nobodyCanRun = spawnSync(NOBODY[0], [...NOBODY.slice(1), process.execPath, "-e", "require(process.argv[1])", require.resolve("better-sqlite3")]).status === 0
+    && spawnSync(NOBODY[0], [...NOBODY.slice(1), "test", "-r", ENDPOINT_MAIN]).status === 0;
+  // FAULTS_READ_ONLY=immutable exercises the fallback where nobody could run it too.
+  if (nobodyCanRun && process.env.FAULTS_READ_ONLY !== "immutable") {
+    chownSync(dataDir, 65534, 65534);
+    return byMode(NOBODY);
+  }
+  console.log("read-only store file simulated with chattr +i");
+  return {
+    wrapper: undefined,
+    makeReadOnly: (file: string) => execFileSync("chattr", ["+i", file]),
+    makeWritable: (file: string) => execFileSync("chattr", ["-i", file]),
+  };
 }
 
 /** Row ids of the file at `file`, read with a connection of its own. */
@@ -35,6 +66,8 @@ describe("the SQLite store file under a running endpoint", () => {
   });
   afterEach(async () => {
     await endpoint?.kill();
+    // A test that failed while the file was immutable would leave it undeletable.
+    if (process.getuid?.() === 0) spawnSync("chattr", ["-i", join(dataDir, "hookrelay.db")]);
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -75,16 +108,13 @@ describe("the SQLite store file under a running endpoint", () => {
 
   test("read-only at start: not ready, 503 for every delivery, and ready once the file is writable, without a restart", async () => {
     const file = join(dataDir, "hookrelay.db");
-    // Root writes read-only files anyway: the endpoint runs as nobody.
-    const asRoot = process.getuid?.() === 0;
-    const wrapper = asRoot ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"] : undefined;
-    if (asRoot) chownSync(dataDir, 65534, 65534);
+    const { wrapper, makeReadOnly, makeWritable } = readOnlyFiles(dataDir);
     endpoint = await startEndpoint({ db: `sqlite:${file}`, dataDir, wrapper });
     const seeded = (await deliver(endpoint.url, "seeded-before-read-only")).status;
     expect(seeded).toBe(200);
     await endpoint.kill("SIGTERM");
     expect(existsSync(`${file}-wal`)).toBe(false);
-    chmodSync(file, 0o444);
+    makeReadOnly(file);
 
     endpoint = await startEndpoint({ db: `sqlite:${file}`, dataDir, wrapper, untilListening: true });
     expect(await readyStatus(endpoint.url)).toBe(503);
@@ -95,8 +125,7 @@ describe("the SQLite store file under a running endpoint", () => {
     const reads = await fetch(`${endpoint.url}/api/events/seeded-before-read-only`, { headers: { authorization: `Bearer ${READ_TOKEN}` } });
     expect(reads.status).toBe(200);
 
-    chmodSync(file, 0o644);
-    for (const sidecar of [`${file}-wal`, `${file}-shm`]) if (existsSync(sidecar)) chmodSync(sidecar, 0o644);
+    makeWritable(file);
     // Azure DevOps' next retry is stored; its commit turns /readyz green again.
     await sender.drain();
     expect(sender.unanswered.size).toBe(0);
