@@ -141,7 +141,10 @@ class Connection {
           last_received_at = max(last_received_at, excluded.last_received_at)
         RETURNING id, receipt_count`);
       this.insertRef = this.db.prepare("INSERT OR IGNORE INTO event_refs (ref, event_row) VALUES (?, ?)");
-      this.readLastRowId = this.db.prepare("SELECT value FROM hookrelay_meta WHERE name = 'last_row_id'").pluck();
+      // The mark, or the largest id left if a row was ever put in some other way: never an id in use.
+      this.readLastRowId = this.db
+        .prepare("SELECT max(value, (SELECT coalesce(max(id), 0) FROM events)) FROM hookrelay_meta WHERE name = 'last_row_id'")
+        .pluck();
       this.writeLastRowId = this.db.prepare("UPDATE hookrelay_meta SET value = max(value, ?) WHERE name = 'last_row_id'");
       this.writeBatch = this.db.transaction((deliveries: Delivery[]) => this.writeRows(deliveries));
     } catch (error) {
