@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     sqliteSynchronous: config.sqliteSynchronous,
     sqliteWriterThread: true,
     onPoolError: (error) => app.log.warn({ err: error }, "idle PostgreSQL connection failed"),
+    onSqliteReopen: (message) => app.log.error(message),
   });
   const app = buildServer({
     store,

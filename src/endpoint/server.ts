@@ -75,6 +75,8 @@ export function buildServer(options: ServerOptions): EndpointServer {
     maxQueued: options.maxQueued ?? 10_000,
     maxBatch: options.maxBatch ?? 500,
     onCommitted: (deliveries, outcomes) => feed.publish(deliveries, outcomes),
+    onStoredWithoutFacts: (delivery, error) =>
+      app.log.warn({ err: error, eventId: delivery.eventId, channel: delivery.channel }, "event stored without its facts"),
   });
   const streamClients = new StreamClients({ ...DEFAULT_STREAM_BUFFERS, ...options.streamBuffers }, () => metrics.slowStreamClients.inc());
   const metrics = createMetrics({

@@ -3,7 +3,14 @@
  * queued delivery in a single store transaction. Each request is answered only after the
  * transaction holding its delivery has committed, so a 2xx always means "durably stored", while
  * the cost of a commit (an fsync) is shared by every request that arrived in the meantime.
+ *
+ * One delivery never fails the others of its batch: when a batch fails and the store is not down,
+ * the batch is split in halves and each is committed on its own, down to the one delivery the store
+ * refused. That delivery is then stored without its facts (its raw body is all a reader needs), so
+ * Azure DevOps is never asked to retry an event that could never be stored.
  */
+import { isStoreOutage } from "./store/outage";
+import { factless, storableDelivery } from "./store/storable";
 import type { Delivery, DeliveryOutcome, EventStore } from "./store/types";
 
 export interface WriterOptions {
@@ -13,6 +20,8 @@ export interface WriterOptions {
   maxBatch: number;
   /** Called once per flush with what it stored, after the commit. */
   onCommitted?: (deliveries: Delivery[], outcomes: DeliveryOutcome[]) => void;
+  /** Called when a delivery was stored without its facts because the store refused them. */
+  onStoredWithoutFacts?: (delivery: Delivery, error: Error) => void;
 }
 
 /** The store is unreachable, failing or too far behind; the request may be retried later. */
@@ -54,7 +63,8 @@ export class DeliveryWriter {
       return Promise.reject(new StoreUnavailableError("Too many deliveries are waiting to be stored.", "overloaded"));
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ delivery, resolve, reject });
+      // Stored and announced to streams alike (see store/storable.ts).
+      this.queue.push({ delivery: storableDelivery(delivery), resolve, reject });
       // setImmediate lets every request parsed in this turn of the event loop join the batch.
       if (!this.flushing) this.flushing = new Promise((done) => setImmediate(() => this.flushAll().then(done)));
     });
@@ -74,14 +84,56 @@ export class DeliveryWriter {
     try {
       outcomes = await this.store.recordBatch(deliveries);
     } catch (error) {
-      const failure = new StoreUnavailableError(`The store failed: ${(error as Error).message}`, "store_error");
-      this.lastCommitFailure = { error: failure, at: Date.now() };
-      for (const pending of batch) pending.reject(failure);
+      await this.recover(batch, error as Error);
       return;
     }
     this.lastCommitFailure = undefined;
     batch.forEach((pending, i) => pending.resolve(outcomes[i]));
     this.options.onCommitted?.(deliveries, outcomes);
+  }
+
+  /** After a failed commit: fail the batch if the store is down, else isolate the delivery it refused. */
+  private async recover(batch: Pending[], error: Error): Promise<void> {
+    if (await this.storeIsDown(error)) {
+      const failure = new StoreUnavailableError(`The store failed: ${error.message}`, "store_error");
+      this.lastCommitFailure = { error: failure, at: Date.now() };
+      for (const pending of batch) pending.reject(failure);
+      return;
+    }
+    if (batch.length > 1) {
+      const middle = Math.ceil(batch.length / 2);
+      await this.flush(batch.slice(0, middle));
+      await this.flush(batch.slice(middle));
+      return;
+    }
+    await this.storeWithoutFacts(batch[0], error);
+  }
+
+  private async storeIsDown(error: Error): Promise<boolean> {
+    if (isStoreOutage(error)) return true;
+    try {
+      await this.store.ping();
+      return false;
+    } catch {
+      return true;
+    }
+  }
+
+  private async storeWithoutFacts(pending: Pending, refusal: Error): Promise<void> {
+    const delivery = { ...pending.delivery, facts: factless(pending.delivery.facts) };
+    let outcome: DeliveryOutcome;
+    try {
+      [outcome] = await this.store.recordBatch([delivery]);
+    } catch (error) {
+      const failure = new StoreUnavailableError(`The store refused the event: ${(error as Error).message}`, "store_error");
+      if (await this.storeIsDown(error as Error)) this.lastCommitFailure = { error: failure, at: Date.now() };
+      pending.reject(failure);
+      return;
+    }
+    this.lastCommitFailure = undefined;
+    this.options.onStoredWithoutFacts?.(pending.delivery, refusal);
+    pending.resolve(outcome);
+    this.options.onCommitted?.([delivery], [outcome]);
   }
 
   /** Refuses new deliveries and waits until the queued ones are stored. */

@@ -248,7 +248,9 @@ describe.each<StoreKind>(["sqlite", "postgres"])("endpoint on %s", (kind) => {
         const sample = loadSample("git.push.json");
         ids.push(sample.id);
         await post(app, sample.raw);
-        await new Promise((resolve) => setTimeout(resolve, 3));
+        // The next one is received in a later millisecond, so newest first is one order.
+        const now = Date.now();
+        while (Date.now() === now) await new Promise((resolve) => setImmediate(resolve));
       }
       const seen: string[] = [];
       let url = "/api/events?limit=2";
@@ -305,7 +307,8 @@ describe.each<StoreKind>(["sqlite", "postgres"])("endpoint on %s", (kind) => {
   describe("operations", () => {
     test("healthz, readyz and metrics", async () => {
       expect((await app.inject({ url: "/healthz" })).json()).toEqual({ status: "ok" });
-      expect((await app.inject({ url: "/readyz" })).json()).toEqual({ status: "ready", store: kind });
+      const durability = kind === "postgres" ? { synchronousCommit: "on" } : { journalMode: "WAL", synchronous: "FULL" };
+      expect((await app.inject({ url: "/readyz" })).json()).toEqual({ status: "ready", store: kind, durability });
       const sample = loadSample("git.push.json");
       await post(app, sample.raw);
       await post(app, sample.raw);
@@ -390,8 +393,11 @@ describe("when the store fails", () => {
   test("answers 503 when too many deliveries wait for a slow store", async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
+    let writing!: () => void;
+    const written = new Promise<void>((resolve) => (writing = resolve));
     const store = failingStore({
       recordBatch: async (deliveries) => {
+        writing();
         await gate;
         return deliveries.map((_, i) => ({ duplicate: false, receiptCount: 1, rowId: String(i) }));
       },
@@ -399,9 +405,10 @@ describe("when the store fails", () => {
     const app = buildServer({ store, ingestTokens: [INGEST], readTokens: [READ], maxQueued: 2 });
     await app.ready();
     const first = post(app, sample());
-    await new Promise((resolve) => setTimeout(resolve, 20)); // the first delivery is now being written
+    await written;
     const waiting = [post(app, sample()), post(app, sample())];
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    const queueDepth = async () => /hookrelay_ingest_queue_depth (\d+)/.exec((await app.inject({ url: "/metrics" })).body)?.[1];
+    while ((await queueDepth()) !== "2") await new Promise((resolve) => setImmediate(resolve));
     const refused = await post(app, sample());
     release();
 

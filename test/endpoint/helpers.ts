@@ -135,7 +135,8 @@ export function memoryStore(): EventStore & { failing: boolean; stored: Delivery
     failing: false,
     stored: [],
     async recordBatch(deliveries) {
-      if (this.failing) throw new Error("SQLITE_FULL: database or disk is full");
+      // As better-sqlite3 reports it: the code tells the writer the store, not a row, failed.
+      if (this.failing) throw Object.assign(new Error("SQLITE_FULL: database or disk is full"), { code: "SQLITE_FULL" });
       this.stored.push(...deliveries);
       return deliveries.map((_, i) => ({ duplicate: false, receiptCount: 1, rowId: String(i) }));
     },

@@ -1,6 +1,7 @@
 /** The PostgreSQL schema: migrations apply once, and an event id alone is found by index. */
 import { Client } from "pg";
 import { openStore } from "../../src/endpoint/store";
+import type { PostgresStore } from "../../src/endpoint/store/postgres";
 import { StoreFactory } from "./helpers";
 
 const stores = new StoreFactory("postgres");
@@ -15,13 +16,50 @@ test("migrations run once, even when the store is opened again, and leave an ind
   await client.connect();
   try {
     const versions = await client.query<{ version: number }>("SELECT version FROM hookrelay_migrations ORDER BY version");
-    expect(versions.rows.map((row) => row.version)).toEqual([1, 2]);
+    expect(versions.rows.map((row) => row.version)).toEqual([1, 2, 3]);
     const indexes = await client.query<{ indexname: string; indexdef: string }>("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'events'");
     const byName = new Map(indexes.rows.map((row) => [row.indexname, row.indexdef]));
     expect(byName.get("events_event_id_channel")).toMatch(/UNIQUE INDEX .* \(event_id, channel\)/);
     expect(byName.has("events_channel_event_id")).toBe(false);
     expect(byName.has("events_created")).toBe(false);
+    // Migration 3: facts of any length fit their indexes, pull request ids take 64 bits.
+    expect(byName.get("events_repository_name")).toMatch(/\("left"\(repository_name, 256\), received_at\)/);
+    expect(byName.get("events_refs")).toMatch(/USING gin \(hookrelay_ref_prefixes\(refs\)\)/);
+    const column = await client.query("SELECT data_type FROM information_schema.columns WHERE table_name = 'events' AND column_name = 'pull_request_id'");
+    expect(column.rows[0].data_type).toBe("bigint");
   } finally {
     await client.end();
+  }
+});
+
+test("filters by a long fact are answered by the prefix indexes of migration 3", async () => {
+  const url = await stores.url();
+  const store = (await openStore(url)) as PostgresStore;
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const pool = (store as unknown as { pool: { query: (sql: string, params: unknown[]) => Promise<unknown> } }).pool;
+    const plans: string[] = [];
+    const query = pool.query.bind(pool);
+    const spy = jest.spyOn(pool, "query").mockImplementation(async (sql: string, params: unknown[]) => {
+      // The statement the store would run, explained with sequential scans priced out of reach.
+      await client.query("SET enable_seqscan = off");
+      const { rows } = await client.query(`EXPLAIN ${sql}`, params);
+      plans.push(rows.map((row: Record<string, string>) => row["QUERY PLAN"]).join("\n"));
+      return query(sql, params);
+    });
+    const long = "r".repeat(5_000);
+    await store.query({ limit: 10, repository: long });
+    await store.query({ limit: 10, ref: `refs/heads/${long}` });
+    await store.query({ limit: 10, actor: long });
+    spy.mockRestore();
+
+    expect(plans[0]).toMatch(/events_repository_id/);
+    expect(plans[0]).toMatch(/events_repository_name/);
+    expect(plans[1]).toMatch(/events_refs/);
+    expect(plans[2]).toMatch(/events_actor/);
+  } finally {
+    await client.end();
+    await store.close();
   }
 });

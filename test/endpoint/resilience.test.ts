@@ -39,11 +39,13 @@ test("/readyz turns 200 again after the hold, so an instance taken out of rotati
   const ready = async () => (await app.inject({ url: "/readyz" })).statusCode;
   try {
     store.failing = true;
+    const sentAt = Date.now();
     const delivered = await app.inject({ method: "POST", url: "/hooks", headers: { authorization: `Bearer ${INGEST}`, "content-type": "application/json" }, payload: loadSample("git.push.json").raw });
     expect(delivered.statusCode).toBe(503);
     expect(await ready()).toBe(503);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    while ((await ready()) !== 200 && Date.now() - sentAt < 5_000) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(await ready()).toBe(200);
+    expect(Date.now() - sentAt).toBeGreaterThanOrEqual(300);
   } finally {
     await app.close();
   }

@@ -52,6 +52,9 @@ test("a database written by Hook Relay 0.1 is upgraded in place, rows, ids, refs
   const { facts } = push;
   const { lastInsertRowid } = insert.run(push.eventId, facts.eventType, facts.projectId, facts.repositoryId, facts.repositoryName, JSON.stringify(facts.refs), facts.actor, push.body);
   old.prepare("INSERT INTO event_refs (ref, event_row) VALUES (?, ?)").run(facts.refs[0], lastInsertRowid);
+  // A newer row that retention already deleted: its id was handed out and must not come back.
+  const deleted = insert.run("deleted", facts.eventType, null, null, null, "[]", null, "{}").lastInsertRowid;
+  old.prepare("DELETE FROM events WHERE id = ?").run(deleted);
   old.close();
 
   const store = new SqliteStore({ filename });
@@ -61,6 +64,8 @@ test("a database written by Hook Relay 0.1 is upgraded in place, rows, ids, refs
     expect((await store.query({ limit: 10, ref: facts.refs[0] })).events.map((e) => e.id)).toEqual([push.eventId]);
     const [again] = await store.recordBatch([{ ...push, receivedAt: 3_000 }]);
     expect(again).toMatchObject({ duplicate: true, receiptCount: 3, rowId: String(lastInsertRowid) });
+    const [fresh] = await store.recordBatch([delivery("git.push.json", 4_000)]);
+    expect(fresh.rowId).toBe(String(Number(deleted) + 1));
   } finally {
     await store.close();
   }
@@ -68,16 +73,16 @@ test("a database written by Hook Relay 0.1 is upgraded in place, rows, ids, refs
   const upgraded = new Database(filename, { readonly: true });
   const indexes = upgraded.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL").pluck().all();
   expect(indexes.sort()).toEqual(["events_pull_request", "events_received", "events_repository_id", "events_repository_name", "events_type"]);
-  expect(upgraded.pragma("user_version", { simple: true })).toBe(2);
+  expect(upgraded.pragma("user_version", { simple: true })).toBe(3);
   upgraded.close();
 });
 
 test("a database from a newer Hook Relay is refused rather than rewritten", () => {
   const filename = join(dir, "events.db");
   const newer = new Database(filename);
-  newer.pragma("user_version = 3");
+  newer.pragma("user_version = 4");
   newer.close();
-  expect(() => new SqliteStore({ filename })).toThrow(/schema version 3.*Upgrade Hook Relay/);
+  expect(() => new SqliteStore({ filename })).toThrow(/schema version 4.*Upgrade Hook Relay/);
 });
 
 describe("list query plans", () => {

@@ -141,6 +141,49 @@ describe.each<StoreKind>(["sqlite", "sqlite-threaded", "postgres"])("%s store", 
     expect(left.map((e) => e.receivedAt)).toEqual([new Date(now + 3).toISOString()]);
   });
 
+  test("never hands out a row id again, even after retention emptied the table", async () => {
+    const first = await store.recordBatch([delivery(), delivery(), delivery()]);
+    expect(await store.prune({ maxRows: 0, limit: 100 })).toBe(3);
+    const [next] = await store.recordBatch([delivery()]);
+    expect(BigInt(next.rowId)).toBeGreaterThan(BigInt(Math.max(...first.map((o) => Number(o.rowId)))));
+    expect(await store.eventsAfter(first[2].rowId, {}, 10)).toMatchObject([{ rowId: next.rowId }]);
+  });
+
+  test("stores pull request ids beyond 32 bits and facts of any length, and finds them by their full value", async () => {
+    const long = (tag: string) => `${"r".repeat(10_000)}-${tag}`;
+    const withFacts = (tag: string, pullRequestId: number) => {
+      const d = delivery();
+      return { ...d, facts: { ...d.facts, repositoryName: long(tag), actor: long(tag), refs: [`refs/heads/${long(tag)}`], pullRequestId } };
+    };
+    const a = withFacts("a", 2 ** 31);
+    const b = withFacts("b", Number.MAX_SAFE_INTEGER);
+    await store.recordBatch([a, b]);
+    const ids = async (filter: Record<string, unknown>) => (await store.query({ limit: 10, ...filter })).events.map((e) => e.id);
+
+    expect(await ids({ repository: long("a") })).toEqual([a.eventId]);
+    expect(await ids({ actor: long("b") })).toEqual([b.eventId]);
+    expect(await ids({ ref: `refs/heads/${long("a")}` })).toEqual([a.eventId]);
+    expect(await ids({ pullRequestId: 2 ** 31 })).toEqual([a.eventId]);
+    expect(await ids({ repository: long("c") })).toEqual([]);
+    expect((await store.get(b.eventId))).toMatchObject({ repositoryName: long("b"), pullRequestId: Number.MAX_SAFE_INTEGER });
+  });
+
+  test("keeps NUL and lone surrogates in facts as U+FFFD, and a filter by the value as sent finds them", async () => {
+    const d = delivery();
+    const odd = { ...d, facts: { ...d.facts, repositoryName: "a\u0000b\ud800", refs: ["refs/heads/\udc00"] } };
+    await store.recordBatch([odd]);
+    expect(await store.get(odd.eventId)).toMatchObject({ repositoryName: "a\ufffdb\ufffd", refs: ["refs/heads/\ufffd"], body: d.body });
+    expect((await store.query({ limit: 10, repository: "a\u0000b\ud800" })).events.map((e) => e.id)).toEqual([odd.eventId]);
+    expect((await store.query({ limit: 10, ref: "refs/heads/\ufffd" })).events.map((e) => e.id)).toEqual([odd.eventId]);
+  });
+
+  test("answers an id with a lone surrogate (refused at the door) for what it stores, never failing after the commit", async () => {
+    const d = delivery();
+    const [outcome] = await store.recordBatch([{ ...d, eventId: "id-\ud800" }, delivery()]);
+    expect(outcome).toMatchObject({ duplicate: false, receiptCount: 1 });
+    expect(await store.get("id-\ufffd")).toMatchObject({ id: "id-\ufffd", rowId: outcome.rowId });
+  });
+
   test("answers ping while open", async () => {
     await expect(store.ping()).resolves.toBeUndefined();
   });

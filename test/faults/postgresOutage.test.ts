@@ -9,8 +9,7 @@ import { startTestPostgres, type TestPostgres } from "../support/postgres";
 import { startEndpoint, type RunningEndpoint } from "./support/endpoint";
 import { Sender } from "./support/sender";
 import { rowsPerEventId } from "./support/store";
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { until } from "./support/wait";
 
 async function readyStatus(url: string): Promise<number> {
   return fetch(`${url}/readyz`, { signal: AbortSignal.timeout(5000) }).then((r) => r.status);
@@ -38,13 +37,14 @@ describe("PostgreSQL stopped mid-load", () => {
     let readyWhileDown = 0;
 
     const outage = (async () => {
-      await sleep(700);
+      await until("deliveries are stored", () => sender.acknowledged.size >= 20);
       await postgres.stop();
-      await sleep(1500);
+      const stoppedAt = sender.statuses.length;
+      await until("a delivery was refused", () => sender.statuses.slice(stoppedAt).includes(503));
       readyWhileDown = await readyStatus(endpoint!.url);
-      await sleep(500);
       await postgres.start();
-      await sleep(1500);
+      const startedAt = sender.statuses.length;
+      await until("a delivery was stored again", () => sender.statuses.slice(startedAt).includes(200));
     })();
     await sender.run(8, outage, 30_000);
     const answersAfterOutage = sender.answers.length;

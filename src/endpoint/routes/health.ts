@@ -31,8 +31,10 @@ export async function healthRoutes(app: FastifyInstance, options: HealthOptions)
       return sendError(reply, 503, "store_unavailable", `The latest commit failed; ready again once one succeeds, or for a probe in ${retryIn} s. ${failure.error.message}`);
     }
     try {
-      await withTimeout(options.store.ping(), options.readyTimeoutMs);
-      return { status: "ready", store: options.store.kind };
+      const { store } = options;
+      await withTimeout(store.ping(), options.readyTimeoutMs);
+      const durability = await withTimeout(store.durability?.() ?? Promise.resolve(undefined), options.readyTimeoutMs);
+      return { status: "ready", store: store.kind, durability };
     } catch (error) {
       return sendError(reply, 503, "store_unavailable", `The ${options.store.kind} store is not reachable: ${(error as Error).message}`);
     }

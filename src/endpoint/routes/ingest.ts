@@ -1,6 +1,6 @@
 /** POST /hooks and POST /hooks/:channel: what Azure DevOps delivers. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { extractFacts, type EventFacts } from "../../contract/facts";
+import { extractFacts } from "../../contract/facts";
 import { requireBearer, type TokenCheck } from "../auth";
 import { RequestError, sendError } from "../errors";
 import type { DeliveryResult, EndpointMetrics } from "../metrics";
@@ -61,7 +61,7 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
     const delivery: Delivery = {
       channel: request.params.channel ?? "",
       eventId: event.id,
-      facts: withoutNul(extractFacts(event)),
+      facts: extractFacts(event),
       body: request.rawBody ?? JSON.stringify(event),
       headers: storedHeaders(request),
       receivedAt: Date.now(),
@@ -121,18 +121,4 @@ function storedHeaders(request: FastifyRequest): Record<string, string> {
     headers[name] = Array.isArray(value) ? value.join(", ") : value;
   }
   return headers;
-}
-
-/** PostgreSQL text cannot hold U+0000; a payload carrying one must not fail a whole batch. */
-function withoutNul(facts: EventFacts): EventFacts {
-  const clean = (value: string | undefined) => value?.replace(/\u0000/g, "");
-  return {
-    ...facts,
-    projectId: clean(facts.projectId),
-    repositoryId: clean(facts.repositoryId),
-    repositoryName: clean(facts.repositoryName),
-    refs: facts.refs.map((ref) => ref.replace(/\u0000/g, "")),
-    actor: clean(facts.actor),
-    createdDate: clean(facts.createdDate),
-  };
 }

@@ -1,16 +1,21 @@
 /** Folding a batch so each (channel, event id) is written once, however often it arrived in the batch. */
+import { storableDelivery, storableText } from "./storable";
 import type { Delivery, DeliveryOutcome } from "./types";
 
 export interface FoldedDelivery {
-  /** The first delivery of this key in the batch: its body and headers are the ones kept. */
+  /**
+   * The first delivery of this key in the batch, its channel, id and facts made storable (see
+   * storable.ts): its body and headers are the ones kept.
+   */
   first: Delivery;
   /** Index of each delivery of this key in the batch, first one first. */
   positions: number[];
   lastReceivedAt: number;
 }
 
+/** The (channel, event id) pair as the stores keep it, so a row read back finds its deliveries. */
 export function deliveryKey(channel: string, eventId: string): string {
-  return JSON.stringify([channel, eventId]);
+  return JSON.stringify([storableText(channel), storableText(eventId)]);
 }
 
 export function foldBatch(deliveries: Delivery[]): FoldedDelivery[] {
@@ -22,7 +27,7 @@ export function foldBatch(deliveries: Delivery[]): FoldedDelivery[] {
       folded.positions.push(index);
       folded.lastReceivedAt = Math.max(folded.lastReceivedAt, delivery.receivedAt);
     } else {
-      byKey.set(key, { first: delivery, positions: [index], lastReceivedAt: delivery.receivedAt });
+      byKey.set(key, { first: storableDelivery(delivery), positions: [index], lastReceivedAt: delivery.receivedAt });
     }
   });
   return [...byKey.values()];

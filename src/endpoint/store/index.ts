@@ -10,6 +10,8 @@ export interface OpenStoreOptions {
   sqliteSynchronous?: SqliteSynchronous;
   /** Commit SQLite batches on a worker thread (needs the compiled build; see sqliteThreaded.ts). */
   sqliteWriterThread?: boolean;
+  /** Told when the SQLite file was reopened because it was deleted, replaced or not writable. */
+  onSqliteReopen?: (message: string) => void;
   postgresMaxConnections?: number;
   onPoolError?: (error: Error) => void;
 }
@@ -33,6 +35,6 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   }
   const filename = sqliteFilename(url);
   if (!filename) throw new Error(`Unsupported store url "${url}": use sqlite:<path> or postgres://…`);
-  const sqlite = { filename, synchronous: options.sqliteSynchronous };
+  const sqlite = { filename, synchronous: options.sqliteSynchronous, onReopen: options.onSqliteReopen };
   return options.sqliteWriterThread ? ThreadedSqliteStore.open(sqlite) : new SqliteStore(sqlite);
 }

@@ -16,6 +16,7 @@ import { randomBytes } from "node:crypto";
 import { Pool, type PoolClient, type PoolConfig } from "pg";
 import { deliveryKey, foldBatch, spreadOutcome } from "./batch";
 import { EVENTS_CHANNEL, ForeignEventListener, notificationPayloads } from "./postgresNotify";
+import { storableText } from "./storable";
 import { pageOf, SUMMARY_COLUMNS, toStoredEvent, toSummary, type EventRow } from "./rows";
 import type {
   Delivery, DeliveryOutcome, EventPage, EventQuery, EventStore, EventSummary, ForeignEventWatcher, PruneStep,
@@ -68,7 +69,22 @@ const MIGRATIONS: string[] = [
   `ALTER TABLE events DROP CONSTRAINT events_channel_event_id;
   ALTER TABLE events ADD CONSTRAINT events_event_id_channel UNIQUE (event_id, channel);
   DROP INDEX events_created;`,
+  // Version 3: every fact Azure DevOps can send fits. Pull request ids take 64 bits. A B-tree or GIN
+  // entry holds at most ~2700 bytes, and facts have no length bound: their indexes hold a bounded
+  // prefix (FACT_PREFIX characters, at most 1 KiB) and queries compare the full value as well.
+  `ALTER TABLE events ALTER COLUMN pull_request_id TYPE BIGINT;
+  DROP INDEX events_repository_id, events_repository_name, events_actor, events_project, events_refs;
+  CREATE FUNCTION hookrelay_ref_prefixes(refs TEXT[]) RETURNS TEXT[] LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$ SELECT coalesce(array_agg(left(ref, 256)), '{}') FROM unnest(refs) AS ref $$;
+  CREATE INDEX events_repository_id ON events (left(repository_id, 256), received_at);
+  CREATE INDEX events_repository_name ON events (left(repository_name, 256), received_at);
+  CREATE INDEX events_actor ON events (left(actor, 256), received_at);
+  CREATE INDEX events_project ON events (left(project_id, 256), received_at);
+  CREATE INDEX events_refs ON events USING GIN (hookrelay_ref_prefixes(refs));`,
 ];
+
+/** Characters of a fact the indexes of migration 3 hold: 256, at most 4 bytes each. */
+const FACT_PREFIX = 256;
 
 const MIGRATION_LOCK = 0x486f6f6b; // "Hook"
 const COLUMNS_PER_ROW = 16;
@@ -196,11 +212,11 @@ export class PostgresStore implements EventStore {
     const params: unknown[] = [afterRowId];
     const conditions = ["id > $1::bigint"];
     if (filter.eventType !== undefined) {
-      params.push(filter.eventType);
+      params.push(storableText(filter.eventType));
       conditions.push(`event_type = $${params.length}`);
     }
     if (filter.channel !== undefined) {
-      params.push(filter.channel);
+      params.push(storableText(filter.channel));
       conditions.push(`channel = $${params.length}`);
     }
     params.push(limit);
@@ -267,7 +283,8 @@ export class PostgresStore implements EventStore {
         params.push(value);
         return `$${params.length}`;
       },
-      hasRef: (p) => `refs @> ARRAY[${p}::text]`,
+      hasRef: (p) => `hookrelay_ref_prefixes(refs) @> ARRAY[left(${p}, ${FACT_PREFIX})] AND refs @> ARRAY[${p}::text]`,
+      factEquals: (column, p) => `(left(${column}, ${FACT_PREFIX}) = left(${p}, ${FACT_PREFIX}) AND ${column} = ${p})`,
     });
     const { rows } = await this.pool.query<EventRow>(
       `SELECT ${SUMMARY_COLUMNS} FROM events ${where} ORDER BY received_at DESC, id DESC LIMIT ${query.limit + 1}`,
@@ -277,7 +294,7 @@ export class PostgresStore implements EventStore {
   }
 
   async get(eventId: string, channel?: string): Promise<StoredEvent | undefined> {
-    const params = channel === undefined ? [eventId] : [eventId, channel];
+    const params = (channel === undefined ? [eventId] : [eventId, channel]).map(storableText);
     const { rows } = await this.pool.query<EventRow>(
       `SELECT ${SUMMARY_COLUMNS}, body, headers FROM events
        WHERE event_id = $1 ${channel === undefined ? "" : "AND channel = $2"}
@@ -305,6 +322,11 @@ export class PostgresStore implements EventStore {
 
   async ping(): Promise<void> {
     await this.pool.query("SELECT 1");
+  }
+
+  async durability(): Promise<Record<string, string>> {
+    const { rows } = await this.pool.query<{ synchronous_commit: string }>("SHOW synchronous_commit");
+    return { synchronousCommit: rows[0].synchronous_commit };
   }
 
   async close(): Promise<void> {

@@ -15,9 +15,16 @@ import type {
 export type WriterRequest =
   | { id: number; kind: "recordBatch"; deliveries: Delivery[] }
   | { id: number; kind: "prune"; step: PruneStep }
+  | { id: number; kind: "durability" }
   | { id: number; kind: "close" };
 
-export type WriterReply = { id: number; result: unknown; error?: undefined } | { id: number; error: string };
+/** An error crosses the thread as its message and code (the code tells an outage from a bad row). */
+export type WriterReply = { id: number; result: unknown; error?: undefined } | { id: number; error: string; code?: string };
+
+/** What the writer thread says unasked: it reopened the file (see SqliteStoreOptions.onReopen). */
+export interface WriterNotice {
+  reopened: string;
+}
 
 type Request = WriterRequest extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
 
@@ -29,6 +36,7 @@ export class ThreadedSqliteStore implements EventStore {
   private worker: Worker | undefined;
   private nextId = 0;
   private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  private writerDurability: Promise<Record<string, string>> | undefined;
 
   /** The reader opens (and migrates) the file before the writer thread starts. */
   private constructor(
@@ -68,6 +76,15 @@ export class ThreadedSqliteStore implements EventStore {
     return this.reader.ping();
   }
 
+  /** The writer thread's connection's settings: that one commits. Asked once, they do not change. */
+  durability(): Promise<Record<string, string>> {
+    this.writerDurability ??= (this.send({ kind: "durability" }) as Promise<Record<string, string>>).catch((error: Error) => {
+      this.writerDurability = undefined;
+      throw error;
+    });
+    return this.writerDurability;
+  }
+
   async close(): Promise<void> {
     const worker = this.worker;
     if (worker) {
@@ -87,11 +104,17 @@ export class ThreadedSqliteStore implements EventStore {
   }
 
   private startWorker(): Worker {
-    const worker = new Worker(this.script, { workerData: this.options });
-    worker.on("message", (reply: WriterReply) => {
+    // Functions cannot cross to the thread: it sends a notice when it reopens the file.
+    const { onReopen, ...workerData } = this.options;
+    const worker = new Worker(this.script, { workerData });
+    worker.on("message", (reply: WriterReply | WriterNotice) => {
+      if ("reopened" in reply) {
+        onReopen?.(reply.reopened);
+        return;
+      }
       const waiting = this.pending.get(reply.id);
       this.pending.delete(reply.id);
-      if (reply.error !== undefined) waiting?.reject(new Error(reply.error));
+      if (reply.error !== undefined) waiting?.reject(Object.assign(new Error(reply.error), { code: reply.code }));
       else waiting?.resolve(reply.result);
     });
     // A writer that dies (it should not) fails what it was doing; the next write starts a new one.

@@ -4,12 +4,15 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { SqliteStore, type SqliteStoreOptions } from "./sqlite";
-import type { WriterReply, WriterRequest } from "./sqliteThreaded";
+import type { WriterNotice, WriterReply, WriterRequest } from "./sqliteThreaded";
 
 const port = parentPort;
 if (!port) throw new Error("sqliteWriterThread runs only as a worker thread.");
 
-const store = new SqliteStore(workerData as SqliteStoreOptions);
+const store = new SqliteStore({
+  ...(workerData as SqliteStoreOptions),
+  onReopen: (message) => port.postMessage({ reopened: message } satisfies WriterNotice),
+});
 
 port.on("message", (request: WriterRequest) => {
   void run(request).then((reply) => port.postMessage(reply));
@@ -22,11 +25,14 @@ async function run(request: WriterRequest): Promise<WriterReply> {
         return { id: request.id, result: await store.recordBatch(request.deliveries) };
       case "prune":
         return { id: request.id, result: await store.prune(request.step) };
+      case "durability":
+        return { id: request.id, result: await store.durability() };
       case "close":
         await store.close();
         return { id: request.id, result: undefined };
     }
   } catch (error) {
-    return { id: request.id, error: (error as Error).message ?? String(error) };
+    const { message, code } = error as { message?: string; code?: unknown };
+    return { id: request.id, error: message ?? String(error), code: typeof code === "string" ? code : undefined };
   }
 }

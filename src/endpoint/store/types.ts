@@ -125,7 +125,9 @@ export interface EventStore {
    * the function it resolves to stops the watch.
    */
   watchOtherWriters?(watcher: ForeignEventWatcher): Promise<() => Promise<void>>;
-  /** Throws when the store cannot be reached. */
+  /** Throws when the store cannot be reached, or cannot commit (SQLite: a read-only file). */
   ping(): Promise<void>;
+  /** How commits are made durable, as the connection that commits runs them (shown on /readyz). */
+  durability?(): Promise<Record<string, string>>;
   close(): Promise<void>;
 }

@@ -1,4 +1,5 @@
 /** The WHERE clause of the list query, for either SQL dialect. */
+import { storableText } from "./storable";
 import type { EventQuery } from "./types";
 
 export interface Dialect {
@@ -11,7 +12,15 @@ export interface Dialect {
    * columns next to a selective filter, so the plan follows the selective one.
    */
   unindexed?(column: string): string;
+  /**
+   * `column = placeholder` for a fact column, written so that column's index answers it (on
+   * PostgreSQL the index holds a bounded prefix of the value; see postgres.ts). Plain `=` if absent.
+   */
+  factEquals?(column: FactColumn, placeholder: string): string;
 }
+
+/** Fact columns whose values have no length bound. */
+export type FactColumn = "repository_id" | "repository_name" | "actor" | "project_id";
 
 export type RepositoryColumn = "repository_id" | "repository_name";
 
@@ -22,24 +31,30 @@ export interface WhereOptions {
 
 export function whereClause(query: EventQuery, dialect: Dialect, options: WhereOptions = {}): string {
   const conditions: string[] = [];
-  const equals = (column: string, value: unknown) => {
-    if (value !== undefined) conditions.push(`${column} = ${dialect.param(value)}`);
+  // Text filters follow the rule the stored facts follow, so the value as sent matches.
+  const text = (value: string | undefined) => (value === undefined ? undefined : dialect.param(storableText(value)));
+  const factEquals = (column: FactColumn, p: string) => dialect.factEquals?.(column, p) ?? `${column} = ${p}`;
+  const equals = (column: string, p: string | undefined) => {
+    if (p !== undefined) conditions.push(`${column} = ${p}`);
   };
   const selective = query.repository !== undefined || query.pullRequestId !== undefined;
-  equals(selective && dialect.unindexed ? dialect.unindexed("event_type") : "event_type", query.eventType);
-  equals("channel", query.channel);
-  equals("pull_request_id", query.pullRequestId);
-  equals("actor", query.actor);
-  equals("project_id", query.projectId);
-  if (query.repository !== undefined) {
+  equals(selective && dialect.unindexed ? dialect.unindexed("event_type") : "event_type", text(query.eventType));
+  equals("channel", text(query.channel));
+  if (query.pullRequestId !== undefined) equals("pull_request_id", dialect.param(query.pullRequestId));
+  for (const [column, value] of [["actor", query.actor], ["project_id", query.projectId]] as const) {
+    const p = text(value);
+    if (p !== undefined) conditions.push(factEquals(column, p));
+  }
+  const repository = text(query.repository);
+  if (repository !== undefined) {
     if (options.repositoryColumn) {
-      equals(options.repositoryColumn, query.repository);
+      conditions.push(factEquals(options.repositoryColumn, repository));
     } else {
-      const p = dialect.param(query.repository);
-      conditions.push(`(repository_id = ${p} OR repository_name = ${p})`);
+      conditions.push(`(${factEquals("repository_id", repository)} OR ${factEquals("repository_name", repository)})`);
     }
   }
-  if (query.ref !== undefined) conditions.push(dialect.hasRef(dialect.param(query.ref)));
+  const ref = text(query.ref);
+  if (ref !== undefined) conditions.push(dialect.hasRef(ref));
   if (query.since !== undefined) conditions.push(`received_at >= ${dialect.param(query.since)}`);
   if (query.until !== undefined) conditions.push(`received_at < ${dialect.param(query.until)}`);
   if (query.after) {

@@ -41,13 +41,17 @@ export interface StartOptions {
   port?: number;
   /** Wraps the command, e.g. ["sh", "-c", "ulimit -f 64; exec \"$0\" \"$@\""]. */
   wrapper?: string[];
+  /** Command-line flags, e.g. ["--sqlite-synchronous", "NORMAL"]. */
+  args?: string[];
+  /** Resolve once the endpoint listens, whether or not /readyz answers 200 (a store that is not ready yet). */
+  untilListening?: boolean;
 }
 
 /** Starts the endpoint and resolves once /readyz answers 200. */
 export async function startEndpoint(options: StartOptions): Promise<RunningEndpoint> {
   assertBuilt();
   const port = options.port ?? (await freePort());
-  const command = [...(options.wrapper ?? []), process.execPath, ENDPOINT_MAIN];
+  const command = [...(options.wrapper ?? []), process.execPath, ENDPOINT_MAIN, ...(options.args ?? [])];
   const child = spawn(command[0], command.slice(1), {
     cwd: options.dataDir,
     env: {
@@ -79,7 +83,7 @@ export async function startEndpoint(options: StartOptions): Promise<RunningEndpo
       throw new Error(`endpoint not ready within 20 s:\n${output}`);
     }
     const status = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1000) }).then((r) => r.status, () => 0);
-    if (status === 200) break;
+    if (status === 200 || (options.untilListening && status !== 0)) break;
     await sleep(50);
   }
   return {
