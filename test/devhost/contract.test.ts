@@ -10,7 +10,7 @@ import { PUBLISHER_ID } from "../../src/contract/events";
 import { loadTestSample } from "../../src/contract/samples";
 import { resolveWithDns } from "../../src/devhost/core/addresses";
 import { DEFAULT_USER, type StoredSubscription } from "../../src/devhost/core/state";
-import { FORMER_USER_ID, READER, SECOND_PROJECT, SEED_PROJECT } from "../../src/devhost/core/seed";
+import { CHUCK, FORMER_USER_ID, READER, SECOND_PROJECT, SEED_PROJECT } from "../../src/devhost/core/seed";
 
 let devhost: RunningDevhost;
 
@@ -20,7 +20,6 @@ beforeAll(async () => {
 afterAll(() => devhost.close());
 
 const action = consumer.actions[0];
-const CHUCK_ID = "8c8c7d32-6b1b-47f4-b2e9-30b477b5ab3d";
 /** Every field a list or query row may carry (NotificationBinder). */
 const ROW_FIELDS = ["id", "subscriptionId", "eventId", "status", "result", "createdDate", "modifiedDate"];
 
@@ -235,9 +234,9 @@ describe("§1 notification history", () => {
       // Jamal administers the collection: Chuck's subscription in a project Jamal does not administer.
       expect((await diagnosticsSeenBy(DEFAULT_USER.id, seeded("/hooks/mobile"))).seen).toEqual(["event", "request", "response"]);
       // Chuck administers Fabrikam-Fiber only: Jamal's subscription there, but not the second project's…
-      expect((await diagnosticsSeenBy(CHUCK_ID, seeded("/hooks/payments"))).seen).toEqual(["event", "request", "response"]);
+      expect((await diagnosticsSeenBy(CHUCK.id, seeded("/hooks/payments"))).seen).toEqual(["event", "request", "response"]);
       // …where he sees his own as its creator.
-      expect((await diagnosticsSeenBy(CHUCK_ID, seeded("/hooks/mobile"))).seen).toEqual(["event", "request", "response"]);
+      expect((await diagnosticsSeenBy(CHUCK.id, seeded("/hooks/mobile"))).seen).toEqual(["event", "request", "response"]);
       const readers = await devhost.hooksAs(READER.id).createSubscription(newSubscription());
       devhost.state.addNotification({ ...devhost.state.notificationsOf(seeded("/hooks/fiber").id)[0], subscriptionId: readers.id });
       expect((await diagnosticsSeenBy(READER.id, devhost.state.subscription(readers.id)!)).seen).toEqual(["event", "request", "response"]);

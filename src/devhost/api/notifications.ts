@@ -6,14 +6,12 @@
 import { NotificationResult, NotificationStatus } from "../core/contracts";
 import { ApiError, errorTypes } from "../core/errors";
 import { canViewDiagnostics, scopesCover } from "../core/permissions";
-import type { StoredNotification, StoredSubscription } from "../core/state";
+import { UNSAVED_SUBSCRIPTION_ID, type StoredNotification, type StoredSubscription } from "../core/state";
 import { bodyObject, type RouteContext, type RouteHandler } from "./context";
 import { presentNotification, presentNotificationWithDetails } from "./present";
 import { checkWriteScope, findSubscription } from "./subscriptions";
 import { enumText, listBody, parseDate, parseEnum, type WireOptions } from "./wire";
 
-/** Test notifications sent from the wizard before the subscription is saved carry this id. */
-const EMPTY_GUID = "00000000-0000-0000-0000-000000000000";
 /** The list's default page [DEC HooksPublisherNotificationsController]; queries have no default limit. */
 const DEFAULT_LIST_MAX_RESULTS = 100;
 
@@ -22,7 +20,7 @@ const newestFirst = (a: StoredNotification, b: StoredNotification) => b.id - a.i
 /** The subscription whose history is asked for: 404 once deleted or outside the caller's scopes. */
 function historyOwner(context: RouteContext): StoredSubscription | undefined {
   const { id } = context.params;
-  return id === EMPTY_GUID ? undefined : findSubscription(context, id);
+  return id === UNSAVED_SUBSCRIPTION_ID ? undefined : findSubscription(context, id);
 }
 
 function positiveInteger(value: unknown): number | undefined {

@@ -20,7 +20,8 @@ import { DEFAULT_USER, type DevhostState, type Identity, type StoredSubscription
 export const SEED_PROJECT = { id: "00aa00aa-bb11-cc22-dd33-44ee44ee44ee", name: "Fabrikam-Fiber", description: "Fabrikam's fiber network apps" };
 export const SECOND_PROJECT = { id: "5e7d2f9a-0c1b-4d8e-9f3a-6b2c1d0e9f8a", name: "Fabrikam-Mobile", description: "Fabrikam's phone apps" };
 
-const CHUCK: Identity = {
+/** Administers Fabrikam-Fiber (not the second project). */
+export const CHUCK: Identity = {
   id: "8c8c7d32-6b1b-47f4-b2e9-30b477b5ab3d",
   displayName: "Chuck Reinhart",
   uniqueName: "fabrikamfiber3@hotmail.com",

@@ -106,6 +106,9 @@ export interface StoredNotification {
   details?: NotificationDetails;
 }
 
+/** The subscriptionId of a test notification sent from the wizard before its subscription was saved (Guid.Empty). */
+export const UNSAVED_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000";
+
 /** The service's cleanup job deletes notification details older than this (CleanupNotificationDetails(7)). */
 export const DETAILS_RETENTION_DAYS = 7;
 

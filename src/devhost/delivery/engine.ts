@@ -3,14 +3,21 @@
  * (service-hooks-internals §4): transient retries, probation windows with dropped events,
  * disabledBySystem, and a notification history row per delivery. Time can be compressed.
  */
-import { findAction, findConsumer, confidentialIdsOf } from "../core/consumers";
 import { refusedAddressOf, resolveWithDns, type HostResolver } from "../core/addresses";
-import { checkInputAddresses, resolveConsumer, validateConsumerInputs } from "../core/validation";
-import { maskInputs } from "../core/masking";
+import { confidentialIdsOf, findAction, findConsumer } from "../core/consumers";
 import { NotificationResult, NotificationStatus, SubscriptionStatus } from "../core/contracts";
-import { DETAILS_RETENTION_DAYS, type DevhostState, type NotificationDetails, type StoredNotification, type StoredSubscription } from "../core/state";
-import { MAX_PROBATION_RETRIES, MAX_TRANSIENT_RETRIES, probationWindow, retryDelay } from "./backoff";
+import { maskInputs } from "../core/masking";
 import { buildRequest, HISTORY_LIMIT, responseText, type OutgoingRequest } from "../core/request";
+import {
+  DETAILS_RETENTION_DAYS,
+  UNSAVED_SUBSCRIPTION_ID,
+  type DevhostState,
+  type NotificationDetails,
+  type StoredNotification,
+  type StoredSubscription,
+} from "../core/state";
+import { checkInputAddresses, resolveConsumer, validateConsumerInputs } from "../core/validation";
+import { MAX_PROBATION_RETRIES, MAX_TRANSIENT_RETRIES, probationWindow, retryDelay } from "./backoff";
 import { testSampleEvent } from "./testSample";
 import { sendDelivery, type DeliveryResponse, type SendOptions } from "./transport";
 
@@ -45,7 +52,6 @@ export interface DeliveryOptions {
 
 type Outcome = "success" | "transient" | "gone" | "enduring";
 
-const EMPTY_GUID = "00000000-0000-0000-0000-000000000000";
 const DAY = 86_400_000;
 /** How often the retention cleanup runs. */
 const RETENTION_INTERVAL_MS = 3_600_000;
@@ -137,8 +143,8 @@ export class DeliveryEngine {
   /** POST …/TestNotifications by `testerId`: the canned sample, queued at once, delivered once, no side effects. */
   async sendTest(request: Record<string, unknown>, testerId: string): Promise<StoredNotification> {
     const requested = (request.details ?? {}) as Record<string, unknown>;
-    const subscriptionId = String(request.subscriptionId ?? EMPTY_GUID).toLowerCase();
-    const stored = subscriptionId === EMPTY_GUID ? undefined : this.state.subscription(subscriptionId);
+    const subscriptionId = String(request.subscriptionId ?? UNSAVED_SUBSCRIPTION_ID).toLowerCase();
+    const stored = subscriptionId === UNSAVED_SUBSCRIPTION_ID ? undefined : this.state.subscription(subscriptionId);
     const eventType = String(requested.eventType ?? stored?.eventType ?? "");
     const { consumer, action } = resolveConsumer(requested.consumerId ?? stored?.consumerId, requested.consumerActionId ?? stored?.consumerActionId, eventType);
     const inputs = validateConsumerInputs(consumer, action.id, requested.consumerInputs ?? (stored && maskInputs(stored.consumerId, stored.consumerInputs)), {
