@@ -96,6 +96,13 @@ const routes: Route[] = [
   route("GET", "git/repositories", git.listRepositories),
   route("GET", "git/repositories/:repositoryId", git.getRepository),
   route("GET", "git/repositories/:repositoryId/refs", git.listRefs),
+  route("GET", "git/repositories/:repositoryId/pushes", git.listPushes),
+  route("GET", "git/repositories/:repositoryId/pushes/:pushId", git.getPush),
+  route("GET", "git/pullrequests", git.listProjectPullRequests),
+  route("GET", "git/pullrequests/:pullRequestId", git.getProjectPullRequest),
+  route("GET", "git/repositories/:repositoryId/pullrequests", git.listRepositoryPullRequests),
+  route("GET", "git/repositories/:repositoryId/pullrequests/:pullRequestId", git.getRepositoryPullRequest),
+  route("GET", "git/repositories/:repositoryId/pullrequests/:pullRequestId/threads", git.listThreads),
 ];
 
 /** .NET writes Microsoft dates with escaped slashes, "\/Date(ms)\/", and the clients look for exactly that. */

@@ -61,4 +61,13 @@ export const errorTypes = {
     typeName: "Microsoft.TeamFoundation.Git.Server.GitRepositoryNotFoundException, Microsoft.TeamFoundation.Git.Server",
     typeKey: "GitRepositoryNotFoundException",
   },
+  // The two below: the exception names are not in the reference; modelled on the repository's.
+  pushNotFound: {
+    typeName: "Microsoft.TeamFoundation.Git.Server.GitPushNotFoundException, Microsoft.TeamFoundation.Git.Server",
+    typeKey: "GitPushNotFoundException",
+  },
+  pullRequestNotFound: {
+    typeName: "Microsoft.TeamFoundation.Git.Server.GitPullRequestNotFoundException, Microsoft.TeamFoundation.Git.Server",
+    typeKey: "GitPullRequestNotFoundException",
+  },
 } satisfies Record<string, ErrorType>;

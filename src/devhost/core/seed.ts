@@ -13,7 +13,7 @@ import { consumer as manifestConsumer } from "../../contract/manifest";
 import { hookRelayConsumer, webHooksConsumer, confidentialIdsOf } from "./consumers";
 import { maskInputs } from "./masking";
 import { buildRequest } from "./request";
-import { buildEvent } from "./publish";
+import { raiseEvent } from "./publish";
 import { NotificationResult, NotificationStatus, SubscriptionStatus } from "./contracts";
 import { DEFAULT_USER, type DevhostState, type Identity, type StoredSubscription } from "./state";
 
@@ -187,7 +187,7 @@ const REASONS: Record<number, string> = { 200: "OK", 401: "Unauthorized", 410: "
 function addHistory(state: DevhostState, subscription: StoredSubscription, now: Date, statuses: number[]): void {
   statuses.forEach((status, index) => {
     const created = new Date(now.getTime() - (statuses.length - index) * 7 * 3_600_000);
-    const event = buildEvent(state, { eventType: subscription.eventType, projectId: subscription.publisherInputs.projectId, repository: subscription.publisherInputs.repository }, created);
+    const { event } = raiseEvent(state, { eventType: subscription.eventType, projectId: subscription.publisherInputs.projectId, repository: subscription.publisherInputs.repository }, created);
     const request = buildRequest({
       consumerId: subscription.consumerId,
       actionId: subscription.consumerActionId,

@@ -6,7 +6,15 @@
  * (the real service keeps them in its secret store) and masked by the API on every read.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import type { NotificationResult, NotificationStatus, SubscriptionStatus } from "./contracts";
+import type {
+  CommentThreadStatus,
+  CommentType,
+  NotificationResult,
+  NotificationStatus,
+  PullRequestAsyncStatus,
+  PullRequestStatus,
+  SubscriptionStatus,
+} from "./contracts";
 
 export type IsoDate = string;
 
@@ -32,6 +40,76 @@ export interface Repository {
   defaultBranch: string;
   /** Full ref names: "refs/heads/main". */
   branches: string[];
+  /** Ref name → the commit it points at, once a push moved it (before that a stable made-up id). */
+  heads?: Record<string, string>;
+}
+
+export interface StoredCommit {
+  commitId: string;
+  comment: string;
+  authorId: string;
+  date: IsoDate;
+}
+
+export interface StoredRefUpdate {
+  name: string;
+  oldObjectId: string;
+  newObjectId: string;
+}
+
+/** A Git push: what `GET …/pushes/{pushId}` returns and what a `git.push` event's resource is. */
+export interface StoredPush {
+  repositoryId: string;
+  /** Small, increasing per repository. */
+  pushId: number;
+  /** With 7 fractional digits, as event dates. */
+  date: IsoDate;
+  pushedById: string;
+  refUpdates: StoredRefUpdate[];
+  commits: StoredCommit[];
+}
+
+export interface StoredComment {
+  id: number;
+  parentCommentId: number;
+  authorId: string;
+  content: string;
+  publishedDate: IsoDate;
+  commentType: CommentType;
+}
+
+/** A pull request thread; system threads carry `CodeReviewThreadType` (MergeAttempt, RefUpdate, ReviewersUpdate, VoteUpdate). */
+export interface StoredThread {
+  id: number;
+  publishedDate: IsoDate;
+  lastUpdatedDate: IsoDate;
+  status: CommentThreadStatus;
+  comments: StoredComment[];
+  /** String-valued thread properties, e.g. CodeReviewThreadType. */
+  properties: Record<string, string>;
+}
+
+export interface StoredPullRequest {
+  /** Unique in the organization (collection), not per repository. */
+  pullRequestId: number;
+  repositoryId: string;
+  title: string;
+  description: string;
+  sourceRefName: string;
+  targetRefName: string;
+  createdById: string;
+  creationDate: IsoDate;
+  status: PullRequestStatus;
+  closedDate: IsoDate | null;
+  closedById: string | null;
+  mergeStatus: PullRequestAsyncStatus;
+  mergeId: string;
+  lastMergeSourceCommit: string;
+  lastMergeTargetCommit: string;
+  lastMergeCommit: string | null;
+  /** IdentityRefWithVote objects as the published event carried them (teams included). */
+  reviewers: Record<string, unknown>[];
+  threads: StoredThread[];
 }
 
 export interface StoredSubscription {
@@ -127,6 +205,11 @@ export interface DevhostData {
   subscriptions: StoredSubscription[];
   notifications: StoredNotification[];
   nextNotificationId: number;
+  pushes: StoredPush[];
+  pullRequests: StoredPullRequest[];
+  /** Repository id → the id its next push gets. */
+  nextPushIds: Record<string, number>;
+  nextPullRequestId: number;
   /** Events skipped inside a probation window, per subscription. Devhost-only: the real service only logs them. */
   droppedOnProbation: Record<string, number>;
 }
@@ -151,6 +234,10 @@ export function emptyData(organization = "fabrikam"): DevhostData {
     subscriptions: [],
     notifications: [],
     nextNotificationId: 1,
+    pushes: [],
+    pullRequests: [],
+    nextPushIds: {},
+    nextPullRequestId: 1,
     droppedOnProbation: {},
   };
 }
@@ -253,6 +340,32 @@ export class DevhostState {
     }
     if (deleted > 0) this.changed();
     return deleted;
+  }
+
+  /** Records a push under its repository's next push id. */
+  addPush(push: Omit<StoredPush, "pushId">): StoredPush {
+    const pushId = this.data.nextPushIds[push.repositoryId] ?? 1;
+    this.data.nextPushIds[push.repositoryId] = pushId + 1;
+    const stored = { ...push, pushId };
+    this.data.pushes.push(stored);
+    this.changed();
+    return stored;
+  }
+
+  pushesOf(repositoryId: string): StoredPush[] {
+    return this.data.pushes.filter((p) => p.repositoryId === repositoryId);
+  }
+
+  /** Records a pull request under the organization's next pull request id. */
+  addPullRequest(pullRequest: Omit<StoredPullRequest, "pullRequestId">): StoredPullRequest {
+    const stored = { ...pullRequest, pullRequestId: this.data.nextPullRequestId++ };
+    this.data.pullRequests.push(stored);
+    this.changed();
+    return stored;
+  }
+
+  pullRequest(id: number): StoredPullRequest | undefined {
+    return this.data.pullRequests.find((p) => p.pullRequestId === id);
   }
 
   countDropped(subscriptionId: string): void {

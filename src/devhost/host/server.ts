@@ -161,7 +161,7 @@ export function buildDevhost(options: DevhostOptions = {}): Devhost {
     const body = jsonBody(request) as unknown as PublishRequest;
     try {
       const result = publish(state, engine, body);
-      return { eventId: result.event.id, notifications: result.notifications, dropped: result.dropped };
+      return { eventId: result.event.id, ...result.git, notifications: result.notifications, dropped: result.dropped };
     } catch (error) {
       if (error instanceof PublishError) return reply.code(400).send({ message: error.message });
       throw error;
