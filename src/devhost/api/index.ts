@@ -13,6 +13,7 @@ import * as notifications from "./notifications";
 import * as subscriptions from "./subscriptions";
 import { ApiError, errorTypes } from "../core/errors";
 import { wireOptions } from "./wire";
+import type { RateLimiter } from "./rateLimit";
 
 export interface ApiRequest {
   method: string;
@@ -40,6 +41,13 @@ export interface ApiOptions {
    * as the identity id it returns (401 otherwise). Without it, calls run as the state's current user.
    */
   authenticate?: (token: string) => string | undefined;
+  /**
+   * Personal access tokens, sent as "Authorization: Basic base64(anything:token)" by server-side
+   * callers: the identity id a token belongs to. Without it Basic credentials are refused.
+   */
+  authenticatePat?: (token: string) => string | undefined;
+  /** Answers some calls 429, as Azure DevOps does under load (see rateLimit.ts). */
+  rateLimiter?: RateLimiter;
   /** The calling extension's scopes; default the manifest's. */
   scopes?: readonly string[];
   /** Accept http://127.0.0.1 / localhost endpoint URLs (see loopback.ts). Default false, as Azure DevOps. */
@@ -137,11 +145,24 @@ export function createAzureDevOpsApi(state: DevhostState, options: ApiOptions = 
     return new ApiError(404, `The controller for path '${path}' was not found or does not implement IController.`, errorTypes.routeNotFound);
   }
 
+  /** The identity id the credentials belong to: a bearer token, or a PAT as the Basic password (the user name is ignored). */
+  function credentialsOwner(authorization: string): string | undefined {
+    const [, scheme = "", credentials = ""] = /^(\S+)\s+(.*)$/.exec(authorization.trim()) ?? [];
+    if (scheme.toLowerCase() === "bearer") return options.authenticate?.(credentials);
+    if (scheme.toLowerCase() !== "basic") return undefined;
+    const decoded = Buffer.from(credentials, "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    return colon < 0 ? undefined : options.authenticatePat?.(decoded.slice(colon + 1));
+  }
+
+  /**
+   * Wrong credentials get 401 with this JSON, as Azure DevOps answers API calls with a rejected token
+   * (microsoft/azure-devops-auth-samples#52). Some GETs with bad credentials have been reported to get
+   * 203 and an HTML sign-in page instead (MicrosoftDocs/vsts-rest-api-specs#97); that is not imitated.
+   */
   function authenticate(request: ApiRequest): Identity {
-    if (!options.authenticate) return state.currentUser();
-    const authorization = header(request, "authorization") ?? "";
-    const token = authorization.replace(/^Bearer\s+/i, "");
-    const identityId = token === authorization ? undefined : options.authenticate(token);
+    if (!options.authenticate && !options.authenticatePat) return state.currentUser();
+    const identityId = credentialsOwner(header(request, "authorization") ?? "");
     const identity = identityId === undefined ? undefined : state.identity(identityId);
     if (!identity) throw new ApiError(401, "TF400813: The user '' is not authorized to access this resource.", errorTypes.unauthorized);
     return identity;
@@ -183,6 +204,10 @@ export function createAzureDevOpsApi(state: DevhostState, options: ApiOptions = 
 
   return {
     async handle(request) {
+      if (options.rateLimiter?.take()) {
+        const { error, headers } = options.rateLimiter.rejection(now());
+        return { status: 429, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(error.toBody()) };
+      }
       try {
         const result = await dispatch(request);
         const status = result.status ?? 200;
@@ -193,7 +218,7 @@ export function createAzureDevOpsApi(state: DevhostState, options: ApiOptions = 
           error instanceof ApiError ? error : new ApiError(500, `VS402345: ${(error as Error).message}`, errorTypes.argument);
         if (!(error instanceof ApiError)) log(`[devhost] ${request.method} ${request.url} failed: ${(error as Error).stack}`);
         const headers: Record<string, string> = { ...JSON_HEADERS };
-        if (apiError.status === 401) headers["www-authenticate"] = "Bearer";
+        if (apiError.status === 401) headers["www-authenticate"] = 'Bearer, Basic realm="devhost", TFS-Federated';
         return { status: apiError.status, headers, body: JSON.stringify(apiError.toBody()) };
       }
     },

@@ -21,6 +21,12 @@ export interface DevhostFlags {
   queuedForRetry: boolean;
   /** Who the host page signs in as by default. */
   user?: string;
+  /** Whose personal access token is printed; default a project administrator. */
+  patUser?: string;
+  /** A fixed personal access token instead of a random one. */
+  pat?: string;
+  /** The share of API calls (0…1) answered 429 with Retry-After. */
+  rateLimit: number;
   trustCertificate?: string;
 }
 
@@ -48,6 +54,9 @@ const OPTIONS = {
   "block-local-delivery": { type: "boolean", help: "refuse private, loopback and link-local endpoint addresses, as Azure DevOps Services does" },
   "queued-for-retry": { type: "boolean", help: "show notifications awaiting a retry as queuedForRetry (7.2 contract; not Server 2022)" },
   user: { type: "string", env: "DEVHOST_USER", help: "sign the page in as this identity (id, e-mail or name), e.g. fabrikamfiber2@hotmail.com, who lacks diagnostics rights" },
+  "pat-user": { type: "string", env: "DEVHOST_PAT_USER", help: "whose personal access token is printed (default a project administrator); fabrikamfiber2@hotmail.com lacks diagnostics rights" },
+  pat: { type: "string", env: "DEVHOST_PAT", help: "use this personal access token instead of a random one" },
+  "rate-limit": { type: "string", env: "DEVHOST_RATE_LIMIT", help: "answer this share of API calls (0-1) with 429 and Retry-After, as Azure DevOps does under load" },
 } as const satisfies Record<string, FlagOption>;
 
 type FlagName = keyof typeof OPTIONS;
@@ -94,6 +103,9 @@ export function parseFlags(argv: string[], env: NodeJS.ProcessEnv): DevhostFlags
     blockLocalDelivery: values["block-local-delivery"] === true,
     queuedForRetry: values["queued-for-retry"] === true,
     user: text("user"),
+    patUser: text("pat-user"),
+    pat: text("pat"),
+    rateLimit: number("rate-limit", 0, (n) => n >= 0 && n <= 1, "a number from 0 to 1"),
     trustCertificate: text("trust-certificate"),
   };
 }

@@ -1,14 +1,15 @@
-/** One bearer token per identity, so the host page can sign the hub in as any of them. */
+/** One secret token per identity: bearer tokens for the host page, personal access tokens for server-side callers. */
 import { randomBytes, timingSafeEqual } from "node:crypto";
 
 export class IdentityTokens {
   /** Identity id → its token. */
   private readonly tokens = new Map<string, string>();
 
-  tokenFor(identityId: string): string {
+  /** The identity's token; made at first use, from `chosen` when given, else random. */
+  tokenFor(identityId: string, chosen?: string): string {
     let token = this.tokens.get(identityId);
     if (!token) {
-      token = randomBytes(24).toString("base64url");
+      token = chosen ?? randomBytes(24).toString("base64url");
       this.tokens.set(identityId, token);
     }
     return token;

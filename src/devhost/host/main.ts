@@ -58,6 +58,9 @@ async function main(): Promise<void> {
     allowLocalDelivery: !flags.blockLocalDelivery,
     queuedForRetryStatus: flags.queuedForRetry,
     user: flags.user,
+    patUser: flags.patUser,
+    personalAccessToken: flags.pat,
+    rateLimit: { fraction: flags.rateLimit },
     trustedCertificates: [companion.certificate, ...(flags.trustCertificate ? [readFileSync(flags.trustCertificate, "utf8")] : [])],
     onSeed: (seeded) => addDemoSubscription(seeded, companion),
   });
@@ -75,6 +78,7 @@ async function main(): Promise<void> {
       `  companion endpoint  ${companion.hooksUrl}   (read API: ${companion.origin}/api/events)`,
       `  read token          ${companion.readToken}`,
       `  organization        ${url}${state.organization}/   (REST API under _apis/, bearer token from the host page)`,
+      `  personal access token ${devhost.personalAccessToken}   (Basic auth, as ${devhost.patIdentity.displayName}; --pat-user changes whose)`,
       `  state               ${flags.stateFile ?? "in memory"}; time scale ${flags.timeScale}`,
       "",
       "  The endpoint serves https with a self-signed certificate made for this run; the stand-in trusts it.",
@@ -82,6 +86,7 @@ async function main(): Promise<void> {
         ? "  --allow-http: this stand-in also accepts and delivers to http://127.0.0.1 / localhost."
         : "  Like Azure DevOps, the stand-in delivers only to https:// URLs (--allow-http adds http://127.0.0.1 / localhost).",
       "  Azure DevOps itself only delivers to https:// addresses it can reach from the internet.",
+      ...(flags.rateLimit > 0 ? [`  --rate-limit: ${flags.rateLimit * 100}% of API calls answer 429 with Retry-After (PUT /_devhost/rate-limit changes it).`] : []),
       flags.blockLocalDelivery
         ? "  --block-local-delivery: private, loopback and link-local addresses are refused, as Azure DevOps Services does (the demo subscription fails)."
         : "  Private and loopback addresses are allowed here so the demo works; Azure DevOps Services refuses them (--block-local-delivery).",
@@ -92,7 +97,15 @@ async function main(): Promise<void> {
   if (flags.readyFile) {
     writeFileSync(
       flags.readyFile,
-      JSON.stringify({ url, organization: state.organization, accessToken: devhost.accessToken, demoSubscriptionId, companion: { ...companion, close: undefined } }),
+      JSON.stringify({
+        url,
+        organization: state.organization,
+        accessToken: devhost.accessToken,
+        personalAccessToken: devhost.personalAccessToken,
+        patUser: devhost.patIdentity.uniqueName,
+        demoSubscriptionId,
+        companion: { ...companion, close: undefined },
+      }),
     );
   }
 

@@ -15,6 +15,7 @@ import { seed } from "../core/seed";
 import type { HostResolver } from "../core/addresses";
 import { DevhostState, emptyData, type Identity } from "../core/state";
 import { IdentityTokens } from "./identityTokens";
+import { parseRateLimitSettings, RateLimiter, type RateLimitSettings } from "../api/rateLimit";
 
 export interface DevhostOptions {
   state?: DevhostState;
@@ -36,6 +37,15 @@ export interface DevhostOptions {
   queuedForRetryStatus?: boolean;
   /** Who the host page signs in as by default (id, unique name or display name); default the seed's Jamal. */
   user?: string;
+  /**
+   * Whose personal access token `personalAccessToken` is (id, unique name or display name); default
+   * a project administrator (the seed's Chuck), who may read notification details.
+   */
+  patUser?: string;
+  /** The personal access token itself; default a random one per start. */
+  personalAccessToken?: string;
+  /** Answer some API calls 429 from the start (see /_devhost/rate-limit). */
+  rateLimit?: Partial<RateLimitSettings>;
   now?: () => Date;
   /** PEM certificates deliveries trust besides Node's default CAs (the local companion's self-signed one). */
   trustedCertificates?: string[];
@@ -52,6 +62,10 @@ export interface Devhost {
   api: AzureDevOpsApi;
   /** The default user's bearer token. */
   accessToken: string;
+  /** A personal access token for server-side callers (Basic auth), and whose it is. */
+  personalAccessToken: string;
+  patIdentity: Identity;
+  rateLimiter: RateLimiter;
   /** Any identity's bearer token, to call the API as that user. */
   tokenFor(identityId: string): string;
 }
@@ -76,6 +90,12 @@ function jsonBody(request: FastifyRequest): Record<string, unknown> {
   return parsed !== null && typeof parsed === "object" ? (parsed as Record<string, unknown>) : {};
 }
 
+/** The first identity that administers a project: it may read every notification's details there. */
+function firstProjectAdministrator(state: DevhostState): Identity | undefined {
+  const id = state.data.projects.flatMap((p) => p.administrators)[0];
+  return id === undefined ? undefined : state.identity(id);
+}
+
 export function buildDevhost(options: DevhostOptions = {}): Devhost {
   const log = options.log ?? ((message: string) => console.warn(message));
   const state = options.state ?? new DevhostState();
@@ -97,6 +117,11 @@ export function buildDevhost(options: DevhostOptions = {}): Devhost {
   if (options.user && !identityNamed(options.user)) throw new Error(`No identity '${options.user}' in the devhost state.`);
   const defaultUser = identityNamed(undefined)!;
   const accessToken = tokens.tokenFor(defaultUser.id);
+  const patIdentity = options.patUser ? identityNamed(options.patUser) : firstProjectAdministrator(state) ?? defaultUser;
+  if (!patIdentity) throw new Error(`No identity '${options.patUser}' in the devhost state.`);
+  const personalAccessTokens = new IdentityTokens();
+  const personalAccessToken = personalAccessTokens.tokenFor(patIdentity.id, options.personalAccessToken);
+  const rateLimiter = new RateLimiter(options.rateLimit);
   const { resolveHost, now } = options;
   const engine = new DeliveryEngine(state, {
     timeScale: options.timeScale,
@@ -111,6 +136,8 @@ export function buildDevhost(options: DevhostOptions = {}): Devhost {
   engine.startRetention();
   const api = createAzureDevOpsApi(state, {
     authenticate: (token) => tokens.identityOf(token),
+    authenticatePat: (token) => personalAccessTokens.identityOf(token),
+    rateLimiter,
     allowHttp,
     allowLocalDelivery,
     resolveHost,
@@ -194,6 +221,13 @@ export function buildDevhost(options: DevhostOptions = {}): Devhost {
     return { timeScale };
   });
 
+  app.get("/_devhost/rate-limit", async () => rateLimiter.status());
+  app.put("/_devhost/rate-limit", async (request, reply) => {
+    const settings = parseRateLimitSettings(jsonBody(request));
+    if (typeof settings === "string") return reply.code(400).send({ message: settings });
+    return rateLimiter.configure(settings);
+  });
+
   app.get("/_devhost/idle", async () => {
     await engine.idle();
     return { idle: true };
@@ -214,5 +248,15 @@ export function buildDevhost(options: DevhostOptions = {}): Devhost {
     state.flush();
   });
 
-  return { app, state, engine, api, accessToken, tokenFor: (identityId) => tokens.tokenFor(identityId) };
+  return {
+    app,
+    state,
+    engine,
+    api,
+    accessToken,
+    personalAccessToken,
+    patIdentity,
+    rateLimiter,
+    tokenFor: (identityId) => tokens.tokenFor(identityId),
+  };
 }
