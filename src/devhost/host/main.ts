@@ -78,7 +78,7 @@ async function main(): Promise<void> {
       `  companion endpoint  ${companion.hooksUrl}   (read API: ${companion.origin}/api/events)`,
       `  read token          ${companion.readToken}`,
       `  organization        ${url}${state.organization}/   (REST API under _apis/, bearer token from the host page)`,
-      `  personal access token ${devhost.personalAccessToken}   (Basic auth, as ${devhost.patIdentity.displayName}; --pat-user changes whose)`,
+      `  access token (PAT)  ${devhost.personalAccessToken}   (Basic auth, as ${devhost.patIdentity.displayName}; --pat-user changes whose)`,
       `  state               ${flags.stateFile ?? "in memory"}; time scale ${flags.timeScale}`,
       "",
       "  The endpoint serves https with a self-signed certificate made for this run; the stand-in trusts it.",

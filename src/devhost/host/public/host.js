@@ -176,7 +176,8 @@
     const result = await response.json();
     if (!response.ok) return logTo("publish-log", `Failed: ${result.message}`);
     const dropped = result.dropped.length ? `, dropped by ${result.dropped.length} on probation` : "";
-    logTo("publish-log", `${body.eventType} ${result.eventId.slice(0, 8)}: ${result.notifications.length} notification(s)${dropped}`);
+    const record = result.pushId ? `push ${result.pushId}` : `pull request ${result.pullRequestId}`;
+    logTo("publish-log", `${body.eventType} ${result.eventId.slice(0, 8)} (${record}): ${result.notifications.length} notification(s)${dropped}`);
   });
 })().catch((error) => {
   document.getElementById("load-status").textContent = `Host page failed: ${error.message}`;
