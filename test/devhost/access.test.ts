@@ -47,6 +47,14 @@ describe("personal access tokens", () => {
     }
   });
 
+  test("connectionData names the token's identity, so a caller can check its token first", async () => {
+    const answer = await call(devhost, basic(devhost.personalAccessToken), "_apis/connectionData");
+    expect(answer.status).toBe(200);
+    expect(answer.json.authenticatedUser).toMatchObject({ id: CHUCK.id, providerDisplayName: CHUCK.displayName });
+    expect(answer.json.instanceId).toBe(devhost.state.data.collectionId);
+    expect((await call(devhost, basic("wrong"), "_apis/connectionData")).status).toBe(401);
+  });
+
   test("by default the token is a project administrator's, who reads the notification's event", async () => {
     expect(devhost.patIdentity.id).toBe(CHUCK.id);
     const notification = seededNotification(devhost);

@@ -7,6 +7,7 @@ import { manifest } from "../../contract/manifest";
 import { resolveWithDns, type HostResolver } from "../core/addresses";
 import type { DevhostState, Identity } from "../core/state";
 import type { RouteContext, RouteHandler, RouteResult, TestNotificationSender } from "./context";
+import { getConnectionData } from "./connection";
 import * as git from "./git";
 import * as metadata from "./metadata";
 import * as notifications from "./notifications";
@@ -99,6 +100,7 @@ const routes: Route[] = [
   route("GET", "hooks/publishers", metadata.listPublishers),
   route("GET", "hooks/publishers/:publisherId", metadata.getPublisher),
   route("GET", "hooks/publishers/:publisherId/eventtypes", metadata.listEventTypes),
+  route("GET", "connectionData", getConnectionData),
   route("GET", "projects", git.listProjects),
   route("GET", "projects/:projectId", git.getProject),
   route("GET", "git/repositories", git.listRepositories),
