@@ -77,6 +77,9 @@ describe("pushes", () => {
     expect(push.refUpdates[0]).toMatchObject({ name: "refs/heads/main", newObjectId: expect.stringMatching(/^[0-9a-f]{40}$/) });
     expect(push.commits.map((c) => c.commitId)).toEqual(event.resource.commits.map((c: Json) => c.commitId));
     expect(push.commits[0].commitId).toBe(push.refUpdates[0].newObjectId);
+    expect(push.commits[0].parents).toEqual([push.refUpdates[0].oldObjectId]);
+    expect(push.refUpdates[0].repositoryId).toBe(web.id);
+    expect(push._links.refs.href).toMatch(/\/refs\/refs\/heads\/main$/);
     expect(push.pushedBy.id).toBe(event.resource.pushedBy.id);
     expect(push.repository.id).toBe(web.id);
     expect(push._links.self.href).toContain(`/pushes/${second.pushId}`);
@@ -102,8 +105,9 @@ describe("pushes", () => {
     const fiber = repositoryNamed("Fabrikam-Fiber-Git");
     const { pushId } = await publish({ eventType: "git.push", repository: fiber.name });
     const bare = await devhost.git.getPush(fiber.id, pushId, SEED_PROJECT.name);
-    expect(bare.commits).toBeUndefined();
+    expect(bare.commits).toEqual([]);
     expect(bare.refUpdates).toBeUndefined();
+    expect(bare._links.refs).toBeUndefined();
     const missing = await devhost.raw("GET", `${SEED_PROJECT.name}/_apis/git/repositories/${fiber.id}/pushes/99999`);
     expect(missing.status).toBe(404);
   });

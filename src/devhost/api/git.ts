@@ -111,7 +111,7 @@ export const listPushes: RouteHandler = (context) => {
   const to = queryDate(context, "searchCriteria.toDate");
   const pusherId = queryValue(context, "searchCriteria.pusherId")?.toLowerCase();
   const refName = queryValue(context, "searchCriteria.refName");
-  const include = { commits: 0, refUpdates: queryFlag(context, "searchCriteria.includeRefUpdates"), links: queryFlag(context, "searchCriteria.includeLinks") };
+  const include = { refUpdates: queryFlag(context, "searchCriteria.includeRefUpdates"), links: queryFlag(context, "searchCriteria.includeLinks") };
   const pushes = context.state
     .pushesOf(repository.id)
     .filter((push) => {
@@ -124,7 +124,10 @@ export const listPushes: RouteHandler = (context) => {
   return { body: listBody(page(pushes, context, DEFAULT_PUSHES_TOP).map((p) => presentPush(p, context, include)), context.wire) };
 };
 
-/** GET …/pushes/{pushId}?includeCommits=N&includeRefUpdates=true: commits and ref updates only when asked for. */
+/**
+ * GET …/pushes/{pushId}?includeCommits=N&includeRefUpdates=true: `commits` is empty and `refUpdates`
+ * absent unless asked for, as in the service's documented samples.
+ */
 export const getPush: RouteHandler = (context) => {
   const repository = repositoryOrThrow(context);
   const pushId = Number(context.params.pushId);

@@ -70,8 +70,8 @@ function commitRef(repository: Repository, commitId: string, view: GitView) {
 }
 
 export interface PushView {
-  /** How many commits to include; 0 for none. */
-  commits: number;
+  /** How many commits to include, or undefined for none at all (lists leave the field out; a single push has `[]`). */
+  commits?: number;
   refUpdates: boolean;
   links: boolean;
 }
@@ -84,20 +84,23 @@ export function presentPush(push: StoredPush, view: GitView, include: PushView) 
     const identity = view.state.identity(authorId);
     return { name: identity?.displayName ?? authorId, email: identity?.uniqueName ?? "", date: dateText(date, view.wire) };
   };
+  const [firstRef] = push.refUpdates;
   return {
     repository: presentRepository(repository, view),
     pushedBy: pusher,
     pushId: push.pushId,
     date: dateText(push.date, view.wire),
     url,
-    ...(include.refUpdates ? { refUpdates: push.refUpdates.map((u) => ({ ...u })) } : {}),
-    ...(include.commits > 0
+    ...(include.refUpdates ? { refUpdates: push.refUpdates.map((u) => ({ repositoryId: repository.id, ...u })) } : {}),
+    ...(include.commits !== undefined
       ? {
           commits: push.commits.slice(0, include.commits).map((c) => ({
-            ...commitRef(repository, c.commitId, view),
+            commitId: c.commitId,
             author: signature(c.authorId, c.date),
             committer: signature(c.authorId, c.date),
             comment: c.comment,
+            parents: [...c.parents],
+            url: commitRef(repository, c.commitId, view).url,
           })),
         }
       : {}),
@@ -107,8 +110,8 @@ export function presentPush(push: StoredPush, view: GitView, include: PushView) 
             self: { href: url },
             repository: { href: repositoryUrl(repository, view) },
             commits: { href: `${url}/commits` },
-            pusher: { href: "url" in pusher ? pusher.url : "" },
-            refs: { href: `${repositoryUrl(repository, view)}/refs` },
+            pusher: { href: `${view.location.collectionUrl}_apis/Identities/${push.pushedById}` },
+            ...(include.refUpdates && firstRef ? { refs: { href: `${repositoryUrl(repository, view)}/refs/${firstRef.name}` } } : {}),
           },
         }
       : {}),

@@ -8,7 +8,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { toRefName } from "../../contract/events";
 import { CommentThreadStatus, CommentType, PullRequestAsyncStatus, PullRequestStatus } from "./contracts";
 import { serviceTimestamp } from "./dates";
-import type { DevhostState, IsoDate, Repository, StoredComment, StoredPullRequest, StoredPush, StoredThread } from "./state";
+import type { DevhostState, IsoDate, Repository, StoredComment, StoredCommit, StoredPullRequest, StoredPush, StoredThread } from "./state";
 
 type Json = Record<string, unknown>;
 
@@ -52,14 +52,19 @@ export function recordPush(context: ActivityContext, resource: Json): StoredPush
   const { state, repository, actorId, now } = context;
   const ref = toRefName(text(objectsIn(resource.refUpdates)[0]?.name, repository.defaultBranch));
   const date = serviceTimestamp(now);
-  const sampleCommits = objectsIn(resource.commits);
-  const commits = (sampleCommits.length > 0 ? sampleCommits : [{}]).map((commit) => ({
-    commitId: newCommitId(),
-    comment: text(commit.comment, "Update"),
-    authorId: actorId,
-    date: now.toISOString(),
-  }));
   const oldObjectId = repository.branches.includes(ref) ? headOf(repository, ref) : EMPTY_OBJECT_ID;
+  const sampleCommits = objectsIn(resource.commits);
+  const commits: StoredCommit[] = [];
+  for (const commit of sampleCommits.length > 0 ? sampleCommits : [{}]) {
+    const parent = commits.length > 0 ? commits[commits.length - 1].commitId : oldObjectId;
+    commits.push({
+      commitId: newCommitId(),
+      parents: parent === EMPTY_OBJECT_ID ? [] : [parent],
+      comment: text(commit.comment, "Update"),
+      authorId: actorId,
+      date: now.toISOString(),
+    });
+  }
   const newObjectId = commits[commits.length - 1].commitId;
   moveHead(repository, ref, newObjectId);
   return state.addPush({ repositoryId: repository.id, date, pushedById: actorId, refUpdates: [{ name: ref, oldObjectId, newObjectId }], commits });

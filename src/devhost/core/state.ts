@@ -46,6 +46,7 @@ export interface Repository {
 
 export interface StoredCommit {
   commitId: string;
+  parents: string[];
   comment: string;
   authorId: string;
   date: IsoDate;
