@@ -36,6 +36,7 @@ test("a state file from before the Git history loads with none", () => {
     const file = join(dir, "state.json");
     const first = new DevhostState({ file });
     seed(first);
+    first.flush();
     const { pushes: _pushes, pullRequests: _pullRequests, nextPushIds: _ids, nextPullRequestId: _next, ...older } = first.data;
     writeFileSync(file, JSON.stringify(older));
     const second = new DevhostState({ file });

@@ -4,7 +4,7 @@
  * completes a pull request (ids unique in the organization). The Git REST API then answers with
  * these records, and the delivered event carries them (rest-responses §4).
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { toRefName } from "../../contract/events";
 import { CommentThreadStatus, CommentType, PullRequestAsyncStatus, PullRequestStatus } from "./contracts";
 import { serviceTimestamp } from "./dates";
@@ -88,7 +88,7 @@ export function openPullRequest(context: ActivityContext, resource: Json): Store
     closedById: null,
     // The service computes a merge preview as soon as the pull request exists.
     mergeStatus: PullRequestAsyncStatus.Succeeded,
-    mergeId: randomBytes(16).toString("hex").replace(/^(.{8})(.{4})(.{4})(.{4})/, "$1-$2-$3-$4-"),
+    mergeId: randomUUID(),
     lastMergeSourceCommit: headOf(repository, sourceRefName),
     lastMergeTargetCommit: headOf(repository, targetRefName),
     lastMergeCommit: newCommitId(),

@@ -1,6 +1,8 @@
 /**
  * Raising events (POST /_devhost/publish): an event built from the official sample for the type,
  * placed in a project and repository of the stand-in, published to every matching subscription.
+ * The Git change it reports is recorded first (gitActivity.ts), and its resource is that record as
+ * the Git REST API presents it (api/gitPresent.ts): one presenter, so event and API cannot drift.
  */
 import { randomUUID } from "node:crypto";
 import { isGitEventType, PUBLISHER_ID, toRefName, type GitEventType } from "../../contract/events";
@@ -87,8 +89,7 @@ function placeOf(state: DevhostState, request: PublishRequest): { project: Proje
 
 function actorOf(state: DevhostState, request: PublishRequest): Identity {
   if (!request.user) return state.currentUser();
-  const key = request.user.toLowerCase();
-  const identity = state.data.identities.find((i) => [i.id, i.uniqueName, i.displayName].some((name) => name.toLowerCase() === key));
+  const identity = state.identityNamed(request.user);
   if (!identity) throw new PublishError(`No identity '${request.user}' in the devhost state.`);
   return identity;
 }

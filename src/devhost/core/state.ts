@@ -273,6 +273,12 @@ export class DevhostState {
     return this.data.identities.find((i) => i.id === id);
   }
 
+  /** The identity `name` names: its id, unique name or display name, in any case. */
+  identityNamed(name: string): Identity | undefined {
+    const key = name.toLowerCase();
+    return this.data.identities.find((i) => [i.id, i.uniqueName, i.displayName].some((candidate) => candidate.toLowerCase() === key));
+  }
+
   project(idOrName: string): Project | undefined {
     const key = idOrName.toLowerCase();
     return this.data.projects.find((p) => p.id.toLowerCase() === key || p.name.toLowerCase() === key);

@@ -110,9 +110,8 @@ export function buildDevhost(options: DevhostOptions = {}): Devhost {
   if ((options.seed ?? true) && state.data.projects.length === 0) seedProject(seedSubscriptions);
   /** The identity `selector` names (id, unique name or display name, any case); the default user when empty. */
   const identityNamed = (selector: string | undefined): Identity | undefined => {
-    const key = (selector ?? options.user ?? "").toLowerCase();
-    if (key === "") return state.currentUser();
-    return state.data.identities.find((i) => [i.id, i.uniqueName, i.displayName].some((name) => name.toLowerCase() === key));
+    const name = selector ?? options.user ?? "";
+    return name === "" ? state.currentUser() : state.identityNamed(name);
   };
   if (options.user && !identityNamed(options.user)) throw new Error(`No identity '${options.user}' in the devhost state.`);
   const defaultUser = identityNamed(undefined)!;
