@@ -241,6 +241,26 @@ describe("pull requests", () => {
     expect(threads[0].comments[0].commentType).toBe(3 /* CommentType.System */);
   });
 
+  test("a status update takes the status its event carries: abandoned closes the pull request", async () => {
+    const payments = repositoryNamed("payments-api");
+    const { pullRequestId } = await publish({ eventType: "git.pullrequest.created", repository: payments.name });
+    const update = await publish({
+      eventType: "git.pullrequest.updated",
+      repository: payments.name,
+      pullRequestId,
+      notificationType: "StatusUpdateNotification",
+      overrides: { resource: { status: "abandoned" } },
+    });
+    expect(update.pullRequestId).toBe(pullRequestId);
+    const abandoned = await devhost.git.getPullRequestById(pullRequestId, SEED_PROJECT.name);
+    expect(abandoned.status).toBe(PullRequestStatus.Abandoned);
+    expect(abandoned.closedDate).toBeInstanceOf(Date);
+    const listed = await devhost.git.getPullRequests(payments.id, prSearch({ status: PullRequestStatus.Abandoned }), SEED_PROJECT.name);
+    expect(listed.map((p) => p.pullRequestId)).toContain(pullRequestId);
+    // Nothing merged: no MergeAttempt thread.
+    expect(await devhost.git.getThreads(payments.id, pullRequestId, SEED_PROJECT.name)).toEqual([]);
+  });
+
   test("an unknown pull request is refused: 404 on read, 400 on publish", async () => {
     const missing = await devhost.raw("GET", `${SEED_PROJECT.name}/_apis/git/pullrequests/424242`);
     expect(missing.status).toBe(404);
