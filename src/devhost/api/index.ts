@@ -9,6 +9,7 @@ import type { DevhostState, Identity } from "../core/state";
 import type { RouteContext, RouteHandler, RouteResult, TestNotificationSender } from "./context";
 import { getConnectionData } from "./connection";
 import * as git from "./git";
+import * as gitHistory from "./gitHistory";
 import * as metadata from "./metadata";
 import * as notifications from "./notifications";
 import * as subscriptions from "./subscriptions";
@@ -106,13 +107,13 @@ const routes: Route[] = [
   route("GET", "git/repositories", git.listRepositories),
   route("GET", "git/repositories/:repositoryId", git.getRepository),
   route("GET", "git/repositories/:repositoryId/refs", git.listRefs),
-  route("GET", "git/repositories/:repositoryId/pushes", git.listPushes),
-  route("GET", "git/repositories/:repositoryId/pushes/:pushId", git.getPush),
-  route("GET", "git/pullrequests", git.listProjectPullRequests),
-  route("GET", "git/pullrequests/:pullRequestId", git.getProjectPullRequest),
-  route("GET", "git/repositories/:repositoryId/pullrequests", git.listRepositoryPullRequests),
-  route("GET", "git/repositories/:repositoryId/pullrequests/:pullRequestId", git.getRepositoryPullRequest),
-  route("GET", "git/repositories/:repositoryId/pullrequests/:pullRequestId/threads", git.listThreads),
+  route("GET", "git/repositories/:repositoryId/pushes", gitHistory.listPushes),
+  route("GET", "git/repositories/:repositoryId/pushes/:pushId", gitHistory.getPush),
+  route("GET", "git/pullrequests", gitHistory.listProjectPullRequests),
+  route("GET", "git/pullrequests/:pullRequestId", gitHistory.getProjectPullRequest),
+  route("GET", "git/repositories/:repositoryId/pullrequests", gitHistory.listRepositoryPullRequests),
+  route("GET", "git/repositories/:repositoryId/pullrequests/:pullRequestId", gitHistory.getRepositoryPullRequest),
+  route("GET", "git/repositories/:repositoryId/pullrequests/:pullRequestId/threads", gitHistory.listThreads),
 ];
 
 /** .NET writes Microsoft dates with escaped slashes, "\/Date(ms)\/", and the clients look for exactly that. */
