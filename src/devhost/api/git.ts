@@ -1,41 +1,12 @@
-/** Projects and Git repositories: enough for the hub's repository and branch pickers. */
-import { createHash } from "node:crypto";
-import type { Project, Repository } from "../state";
+/** Projects, Git repositories and refs: enough for the hub's repository and branch pickers. */
+import { headOf } from "../core/gitActivity";
+import type { Project, Repository } from "../core/state";
 import type { RouteContext, RouteHandler } from "./context";
-import { ApiError, errorTypes, listBody } from "./wire";
+import { ApiError, errorTypes } from "../core/errors";
+import { presentProject, presentRepository } from "./gitPresent";
+import { listBody } from "./wire";
 
-function presentProject(project: Project, context: RouteContext) {
-  return {
-    id: project.id,
-    name: project.name,
-    description: project.description,
-    url: `${context.location.collectionUrl}_apis/projects/${project.id}`,
-    state: context.wire.enumsAsNumbers ? 1 : "wellFormed",
-    revision: 1,
-    visibility: context.wire.enumsAsNumbers ? 0 : "private",
-    lastUpdateTime: "2025-01-06T09:00:00Z",
-  };
-}
-
-function presentRepository(repository: Repository, context: RouteContext) {
-  const project = context.state.project(repository.projectId)!;
-  const webUrl = `${context.location.collectionUrl}${encodeURIComponent(project.name)}/_git/${encodeURIComponent(repository.name)}`;
-  return {
-    id: repository.id,
-    name: repository.name,
-    url: `${context.location.collectionUrl}${project.id}/_apis/git/repositories/${repository.id}`,
-    project: presentProject(project, context),
-    defaultBranch: repository.defaultBranch,
-    size: 1024 * repository.branches.length,
-    remoteUrl: webUrl,
-    sshUrl: `git@ssh.example.invalid:v3/${context.state.organization}/${project.name}/${repository.name}`,
-    webUrl,
-    isDisabled: false,
-    isInMaintenance: false,
-  };
-}
-
-function projectOrThrow(context: RouteContext): Project | undefined {
+export function projectOrThrow(context: RouteContext): Project | undefined {
   const name = context.params.project;
   if (!name) return undefined;
   const project = context.state.project(decodeURIComponent(name));
@@ -45,7 +16,7 @@ function projectOrThrow(context: RouteContext): Project | undefined {
   return project;
 }
 
-function repositoryOrThrow(context: RouteContext): Repository {
+export function repositoryOrThrow(context: RouteContext): Repository {
   const project = projectOrThrow(context);
   const repository = context.state.repository(decodeURIComponent(context.params.repositoryId), project?.id);
   if (!repository) {
@@ -74,11 +45,6 @@ export const listRepositories: RouteHandler = (context) => {
 
 export const getRepository: RouteHandler = (context) => ({ body: presentRepository(repositoryOrThrow(context), context) });
 
-/** A stable fake commit id per ref, so refs look real and do not change between calls. */
-function objectId(repository: Repository, ref: string): string {
-  return createHash("sha1").update(`${repository.id}:${ref}`).digest("hex");
-}
-
 export const listRefs: RouteHandler = (context) => {
   const repository = repositoryOrThrow(context);
   const filter = context.query.get("filter") ?? "";
@@ -88,7 +54,7 @@ export const listRefs: RouteHandler = (context) => {
     .filter((name) => name.startsWith(prefix) && name.toLowerCase().includes(contains))
     .map((name) => ({
       name,
-      objectId: objectId(repository, name),
+      objectId: headOf(repository, name),
       url: `${context.location.collectionUrl}${repository.projectId}/_apis/git/repositories/${repository.id}/refs?filter=${encodeURIComponent(name.slice(5))}`,
     }));
   return { body: listBody(refs, context.wire) };

@@ -3,14 +3,19 @@
  * as a framework-free handler: routes under /<org>/_apis/… and /<org>/<project>/_apis/…,
  * matched case-insensitively, answered in the caller's wire format.
  */
-import { timingSafeEqual } from "node:crypto";
-import type { DevhostState } from "../state";
+import { manifest } from "../../contract/manifest";
+import { resolveWithDns, type HostResolver } from "../core/addresses";
+import type { DevhostState, Identity } from "../core/state";
 import type { RouteContext, RouteHandler, RouteResult, TestNotificationSender } from "./context";
+import { getConnectionData } from "./connection";
 import * as git from "./git";
+import * as gitHistory from "./gitHistory";
 import * as metadata from "./metadata";
 import * as notifications from "./notifications";
 import * as subscriptions from "./subscriptions";
-import { ApiError, errorTypes, wireOptions } from "./wire";
+import { ApiError, errorTypes } from "../core/errors";
+import { wireOptions } from "./wire";
+import type { RateLimiter } from "./rateLimit";
 
 export interface ApiRequest {
   method: string;
@@ -33,10 +38,26 @@ export interface AzureDevOpsApi {
 }
 
 export interface ApiOptions {
-  /** When set, every call must carry "Authorization: Bearer <accessToken>" (401 otherwise). */
-  accessToken?: string;
+  /**
+   * When set, every call must carry "Authorization: Bearer <token>" with a token this accepts, and runs
+   * as the identity id it returns (401 otherwise). Without it, calls run as the state's current user.
+   */
+  authenticate?: (token: string) => string | undefined;
+  /**
+   * Personal access tokens, sent as "Authorization: Basic base64(anything:token)" by server-side
+   * callers: the identity id a token belongs to. Without it Basic credentials are refused.
+   */
+  authenticatePat?: (token: string) => string | undefined;
+  /** Answers some calls 429, as Azure DevOps does under load (see rateLimit.ts). */
+  rateLimiter?: RateLimiter;
+  /** The calling extension's scopes; default the manifest's. */
+  scopes?: readonly string[];
   /** Accept http://127.0.0.1 / localhost endpoint URLs (see loopback.ts). Default false, as Azure DevOps. */
   allowHttp?: boolean;
+  /** Accept endpoint URLs on private, loopback and link-local addresses. Default false, as Azure DevOps Services. */
+  allowLocalDelivery?: boolean;
+  /** How endpoint URLs' hosts are resolved for that rule; default DNS. */
+  resolveHost?: HostResolver;
   /** Runs test notifications; without it POST …/TestNotifications answers 503. */
   delivery?: TestNotificationSender;
   /** Public origin used in returned URLs when the request has no Host header. Default http://localhost. */
@@ -80,11 +101,19 @@ const routes: Route[] = [
   route("GET", "hooks/publishers", metadata.listPublishers),
   route("GET", "hooks/publishers/:publisherId", metadata.getPublisher),
   route("GET", "hooks/publishers/:publisherId/eventtypes", metadata.listEventTypes),
+  route("GET", "connectionData", getConnectionData),
   route("GET", "projects", git.listProjects),
   route("GET", "projects/:projectId", git.getProject),
   route("GET", "git/repositories", git.listRepositories),
   route("GET", "git/repositories/:repositoryId", git.getRepository),
   route("GET", "git/repositories/:repositoryId/refs", git.listRefs),
+  route("GET", "git/repositories/:repositoryId/pushes", gitHistory.listPushes),
+  route("GET", "git/repositories/:repositoryId/pushes/:pushId", gitHistory.getPush),
+  route("GET", "git/pullrequests", gitHistory.listProjectPullRequests),
+  route("GET", "git/pullrequests/:pullRequestId", gitHistory.getProjectPullRequest),
+  route("GET", "git/repositories/:repositoryId/pullrequests", gitHistory.listRepositoryPullRequests),
+  route("GET", "git/repositories/:repositoryId/pullrequests/:pullRequestId", gitHistory.getRepositoryPullRequest),
+  route("GET", "git/repositories/:repositoryId/pullrequests/:pullRequestId/threads", gitHistory.listThreads),
 ];
 
 /** .NET writes Microsoft dates with escaped slashes, "\/Date(ms)\/", and the clients look for exactly that. */
@@ -98,12 +127,6 @@ function header(request: ApiRequest, name: string): string | undefined {
   const entry = Object.entries(request.headers).find(([key]) => key.toLowerCase() === name);
   const value = entry?.[1];
   return Array.isArray(value) ? value[0] : value;
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function parseBody(body: unknown): unknown {
@@ -125,13 +148,27 @@ export function createAzureDevOpsApi(state: DevhostState, options: ApiOptions = 
     return new ApiError(404, `The controller for path '${path}' was not found or does not implement IController.`, errorTypes.routeNotFound);
   }
 
-  function authorize(request: ApiRequest): void {
-    if (!options.accessToken) return;
-    const authorization = header(request, "authorization") ?? "";
-    const token = authorization.replace(/^Bearer\s+/i, "");
-    if (token === authorization || !sameSecret(token, options.accessToken)) {
-      throw new ApiError(401, "TF400813: The user '' is not authorized to access this resource.", errorTypes.unauthorized);
-    }
+  /** The identity id the credentials belong to: a bearer token, or a PAT as the Basic password (the user name is ignored). */
+  function credentialsOwner(authorization: string): string | undefined {
+    const [, scheme = "", credentials = ""] = /^(\S+)\s+(.*)$/.exec(authorization.trim()) ?? [];
+    if (scheme.toLowerCase() === "bearer") return options.authenticate?.(credentials);
+    if (scheme.toLowerCase() !== "basic") return undefined;
+    const decoded = Buffer.from(credentials, "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    return colon < 0 ? undefined : options.authenticatePat?.(decoded.slice(colon + 1));
+  }
+
+  /**
+   * Wrong credentials get 401 with this JSON, as Azure DevOps answers API calls with a rejected token
+   * (microsoft/azure-devops-auth-samples#52). Some GETs with bad credentials have been reported to get
+   * 203 and an HTML sign-in page instead (MicrosoftDocs/vsts-rest-api-specs#97); that is not imitated.
+   */
+  function authenticate(request: ApiRequest): Identity {
+    if (!options.authenticate && !options.authenticatePat) return state.currentUser();
+    const identityId = credentialsOwner(header(request, "authorization") ?? "");
+    const identity = identityId === undefined ? undefined : state.identity(identityId);
+    if (!identity) throw new ApiError(401, "TF400813: The user '' is not authorized to access this resource.", errorTypes.unauthorized);
+    return identity;
   }
 
   async function dispatch(request: ApiRequest): Promise<RouteResult> {
@@ -145,7 +182,7 @@ export function createAzureDevOpsApi(state: DevhostState, options: ApiOptions = 
       if (candidate.method !== method) continue;
       const values = candidate.pattern.exec(rest);
       if (!values) continue;
-      authorize(request);
+      const caller = authenticate(request);
       const params: Record<string, string> = project ? { project } : {};
       candidate.keys.forEach((key, index) => (params[key] = values[index + 1]));
       const origin = header(request, "host") ? `http://${header(request, "host")}` : options.origin ?? "http://localhost";
@@ -156,7 +193,10 @@ export function createAzureDevOpsApi(state: DevhostState, options: ApiOptions = 
         params,
         query: url.searchParams,
         body: parseBody(request.body),
+        caller,
+        scopes: options.scopes ?? manifest.scopes,
         allowHttp: options.allowHttp ?? false,
+        addressRule: { allowLocalDelivery: options.allowLocalDelivery ?? false, resolveHost: options.resolveHost ?? resolveWithDns },
         now,
         delivery: options.delivery,
       };
@@ -167,6 +207,10 @@ export function createAzureDevOpsApi(state: DevhostState, options: ApiOptions = 
 
   return {
     async handle(request) {
+      if (options.rateLimiter?.take()) {
+        const { error, headers } = options.rateLimiter.rejection(now());
+        return { status: 429, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(error.toBody()) };
+      }
       try {
         const result = await dispatch(request);
         const status = result.status ?? 200;
@@ -177,7 +221,7 @@ export function createAzureDevOpsApi(state: DevhostState, options: ApiOptions = 
           error instanceof ApiError ? error : new ApiError(500, `VS402345: ${(error as Error).message}`, errorTypes.argument);
         if (!(error instanceof ApiError)) log(`[devhost] ${request.method} ${request.url} failed: ${(error as Error).stack}`);
         const headers: Record<string, string> = { ...JSON_HEADERS };
-        if (apiError.status === 401) headers["www-authenticate"] = "Bearer";
+        if (apiError.status === 401) headers["www-authenticate"] = 'Bearer, Basic realm="devhost", TFS-Federated';
         return { status: apiError.status, headers, body: JSON.stringify(apiError.toBody()) };
       }
     },

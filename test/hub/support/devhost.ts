@@ -6,8 +6,8 @@
  */
 import { createAzureDevOpsApi } from "../../../src/devhost/api";
 import { DeliveryEngine, type DeliverySender } from "../../../src/devhost/delivery/engine";
-import { SEED_PROJECT, seed } from "../../../src/devhost/seed";
-import { DevhostState } from "../../../src/devhost/state";
+import { SEED_PROJECT, seed } from "../../../src/devhost/core/seed";
+import { DevhostState } from "../../../src/devhost/core/state";
 import { configureHost, resetHost } from "../fakeSdk";
 import { setFetchHandler, type FetchCall } from "./fetch";
 
@@ -33,8 +33,9 @@ export function startDevhost(options: { extraSubscriptions?: number } = {}): Dev
   const state = new DevhostState({ organization: ORGANIZATION });
   seed(state, { subscriptions: options.extraSubscriptions });
   const receivers = new Map<string, number>();
-  const engine = new DeliveryEngine(state, { timeoutMs: 2000, send: answerFrom(receivers) });
-  const api = createAzureDevOpsApi(state, { delivery: engine, origin: ORIGIN, log: () => undefined });
+  // Receivers are in-process: no address rule, as in `npm run demo`.
+  const engine = new DeliveryEngine(state, { timeoutMs: 2000, send: answerFrom(receivers), allowLocalDelivery: true });
+  const api = createAzureDevOpsApi(state, { delivery: engine, origin: ORIGIN, allowLocalDelivery: true, log: () => undefined });
   const requests: FetchCall[] = [];
   const failures: { predicate: (call: FetchCall) => boolean; status: number; message: string }[] = [];
 

@@ -6,6 +6,15 @@
  * (the real service keeps them in its secret store) and masked by the API on every read.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import type {
+  CommentThreadStatus,
+  CommentType,
+  NotificationResult,
+  NotificationStatus,
+  PullRequestAsyncStatus,
+  PullRequestStatus,
+  SubscriptionStatus,
+} from "./contracts";
 
 export type IsoDate = string;
 
@@ -20,6 +29,8 @@ export interface Project {
   id: string;
   name: string;
   description: string;
+  /** Identity ids of the Project Administrators group: they may view every subscription's diagnostics. */
+  administrators: string[];
 }
 
 export interface Repository {
@@ -29,24 +40,82 @@ export interface Repository {
   defaultBranch: string;
   /** Full ref names: "refs/heads/main". */
   branches: string[];
+  /** Ref name → the commit it points at, once a push moved it (before that a stable made-up id). */
+  heads?: Record<string, string>;
 }
 
-/** SubscriptionStatus values of azure-devops-extension-api/ServiceHooks. */
-export const SubscriptionStatus = {
-  enabled: 0,
-  onProbation: 10,
-  disabledByUser: 20,
-  disabledBySystem: 30,
-  disabledByInactiveIdentity: 40,
-} as const;
-export type SubscriptionStatusValue = (typeof SubscriptionStatus)[keyof typeof SubscriptionStatus];
+export interface StoredCommit {
+  commitId: string;
+  parents: string[];
+  comment: string;
+  authorId: string;
+  date: IsoDate;
+}
 
-export const NotificationStatus = { queued: 10, processing: 20, requestInProgress: 30, queuedForRetry: 40, completed: 100 } as const;
-export const NotificationResult = { pending: 0, succeeded: 10, failed: 20, filtered: 30 } as const;
+export interface StoredRefUpdate {
+  name: string;
+  oldObjectId: string;
+  newObjectId: string;
+}
+
+/** A Git push: what `GET …/pushes/{pushId}` returns and what a `git.push` event's resource is. */
+export interface StoredPush {
+  repositoryId: string;
+  /** Small, increasing per repository. */
+  pushId: number;
+  /** With 7 fractional digits, as event dates. */
+  date: IsoDate;
+  pushedById: string;
+  refUpdates: StoredRefUpdate[];
+  commits: StoredCommit[];
+}
+
+export interface StoredComment {
+  id: number;
+  parentCommentId: number;
+  authorId: string;
+  content: string;
+  publishedDate: IsoDate;
+  commentType: CommentType;
+}
+
+/** A pull request thread; system threads carry `CodeReviewThreadType` (MergeAttempt, RefUpdate, ReviewersUpdate, VoteUpdate). */
+export interface StoredThread {
+  id: number;
+  publishedDate: IsoDate;
+  lastUpdatedDate: IsoDate;
+  status: CommentThreadStatus;
+  comments: StoredComment[];
+  /** String-valued thread properties, e.g. CodeReviewThreadType. */
+  properties: Record<string, string>;
+}
+
+export interface StoredPullRequest {
+  /** Unique in the organization (collection), not per repository. */
+  pullRequestId: number;
+  repositoryId: string;
+  title: string;
+  description: string;
+  sourceRefName: string;
+  targetRefName: string;
+  createdById: string;
+  creationDate: IsoDate;
+  status: PullRequestStatus;
+  closedDate: IsoDate | null;
+  closedById: string | null;
+  mergeStatus: PullRequestAsyncStatus;
+  mergeId: string;
+  lastMergeSourceCommit: string;
+  lastMergeTargetCommit: string;
+  lastMergeCommit: string | null;
+  /** IdentityRefWithVote objects as the published event carried them (teams included). */
+  reviewers: Record<string, unknown>[];
+  threads: StoredThread[];
+}
 
 export interface StoredSubscription {
   id: string;
-  status: SubscriptionStatusValue;
+  status: SubscriptionStatus;
   publisherId: string;
   eventType: string;
   resourceVersion: string | null;
@@ -108,18 +177,28 @@ export interface StoredNotification {
   subscriptionId: string;
   subscriberId: string;
   eventId: string;
-  status: number;
-  result: number;
+  status: NotificationStatus;
+  result: NotificationResult;
   createdDate: IsoDate;
   modifiedDate: IsoDate;
-  details: NotificationDetails;
+  /** Gone once the retention cleanup has run past it (DETAILS_RETENTION_DAYS). */
+  details?: NotificationDetails;
 }
+
+/** The subscriptionId of a test notification sent from the wizard before its subscription was saved (Guid.Empty). */
+export const UNSAVED_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000";
+
+/** The service's cleanup job deletes notification details older than this (CleanupNotificationDetails(7)). */
+export const DETAILS_RETENTION_DAYS = 7;
 
 export interface DevhostData {
   organization: string;
   collectionId: string;
+  /** Who the host page signs in as unless told otherwise (`--user`, `?user=`). */
   currentUserId: string;
   identities: Identity[];
+  /** Identity ids of the Project Collection Administrators group. */
+  collectionAdmins: string[];
   /** Group name → unique names of its members, for the pushedBy / createdBy / reviewer filters. */
   groups: Record<string, string[]>;
   projects: Project[];
@@ -127,6 +206,11 @@ export interface DevhostData {
   subscriptions: StoredSubscription[];
   notifications: StoredNotification[];
   nextNotificationId: number;
+  pushes: StoredPush[];
+  pullRequests: StoredPullRequest[];
+  /** Repository id → the id its next push gets. */
+  nextPushIds: Record<string, number>;
+  nextPullRequestId: number;
   /** Events skipped inside a probation window, per subscription. Devhost-only: the real service only logs them. */
   droppedOnProbation: Record<string, number>;
 }
@@ -144,12 +228,17 @@ export function emptyData(organization = "fabrikam"): DevhostData {
     collectionId: "c12d0eb8-e382-443b-9f9c-c52cba5014c2",
     currentUserId: DEFAULT_USER.id,
     identities: [DEFAULT_USER],
+    collectionAdmins: [DEFAULT_USER.id],
     groups: {},
     projects: [],
     repositories: [],
     subscriptions: [],
     notifications: [],
     nextNotificationId: 1,
+    pushes: [],
+    pullRequests: [],
+    nextPushIds: {},
+    nextPullRequestId: 1,
     droppedOnProbation: {},
   };
 }
@@ -184,6 +273,12 @@ export class DevhostState {
     return this.data.identities.find((i) => i.id === id);
   }
 
+  /** The identity `name` names: its id, unique name or display name, in any case. */
+  identityNamed(name: string): Identity | undefined {
+    const key = name.toLowerCase();
+    return this.data.identities.find((i) => [i.id, i.uniqueName, i.displayName].some((candidate) => candidate.toLowerCase() === key));
+  }
+
   project(idOrName: string): Project | undefined {
     const key = idOrName.toLowerCase();
     return this.data.projects.find((p) => p.id.toLowerCase() === key || p.name.toLowerCase() === key);
@@ -215,15 +310,18 @@ export class DevhostState {
     return subscription;
   }
 
+  /** Deletes the subscription and its notification history, which then answers 404 as the service's does. */
   deleteSubscription(id: string): boolean {
+    const key = id.toLowerCase();
     const before = this.data.subscriptions.length;
-    this.data.subscriptions = this.data.subscriptions.filter((s) => s.id !== id.toLowerCase());
+    this.data.subscriptions = this.data.subscriptions.filter((s) => s.id !== key);
+    this.data.notifications = this.data.notifications.filter((n) => n.subscriptionId !== key);
     this.changed();
     return this.data.subscriptions.length !== before;
   }
 
   addNotification(notification: Omit<StoredNotification, "id">): StoredNotification {
-    const stored = { id: this.data.nextNotificationId++, ...notification };
+    const stored = { ...notification, id: this.data.nextNotificationId++ };
     this.data.notifications.push(stored);
     this.changed();
     return stored;
@@ -236,6 +334,45 @@ export class DevhostState {
   notificationsOf(subscriptionId: string): StoredNotification[] {
     const key = subscriptionId.toLowerCase();
     return this.data.notifications.filter((n) => n.subscriptionId === key);
+  }
+
+  /** The retention cleanup: drops the details of notifications created before `cutoff`; the rows stay. */
+  deleteNotificationDetails(cutoff: Date): number {
+    let deleted = 0;
+    for (const notification of this.data.notifications) {
+      if (notification.details && Date.parse(notification.createdDate) < cutoff.getTime()) {
+        delete notification.details;
+        deleted++;
+      }
+    }
+    if (deleted > 0) this.changed();
+    return deleted;
+  }
+
+  /** Records a push under its repository's next push id. */
+  addPush(push: Omit<StoredPush, "pushId">): StoredPush {
+    const pushId = this.data.nextPushIds[push.repositoryId] ?? 1;
+    this.data.nextPushIds[push.repositoryId] = pushId + 1;
+    const stored = { ...push, pushId };
+    this.data.pushes.push(stored);
+    this.changed();
+    return stored;
+  }
+
+  pushesOf(repositoryId: string): StoredPush[] {
+    return this.data.pushes.filter((p) => p.repositoryId === repositoryId);
+  }
+
+  /** Records a pull request under the organization's next pull request id. */
+  addPullRequest(pullRequest: Omit<StoredPullRequest, "pullRequestId">): StoredPullRequest {
+    const stored = { ...pullRequest, pullRequestId: this.data.nextPullRequestId++ };
+    this.data.pullRequests.push(stored);
+    this.changed();
+    return stored;
+  }
+
+  pullRequest(id: number): StoredPullRequest | undefined {
+    return this.data.pullRequests.find((p) => p.pullRequestId === id);
   }
 
   countDropped(subscriptionId: string): void {
@@ -275,5 +412,8 @@ export class DevhostState {
 
 function loadFile(file: string): DevhostData {
   const parsed = JSON.parse(readFileSync(file, "utf8")) as Partial<DevhostData>;
-  return { ...emptyData(parsed.organization), ...parsed };
+  const data = { ...emptyData(parsed.organization), ...parsed };
+  // State files written before projects had administrators.
+  data.projects = data.projects.map((p) => ({ ...p, administrators: p.administrators ?? [] }));
+  return data;
 }

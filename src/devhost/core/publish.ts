@@ -1,13 +1,18 @@
 /**
  * Raising events (POST /_devhost/publish): an event built from the official sample for the type,
  * placed in a project and repository of the stand-in, published to every matching subscription.
+ * The Git change it reports is recorded first (gitActivity.ts), and its resource is that record as
+ * the Git REST API presents it (api/gitPresent.ts): one presenter, so event and API cannot drift.
  */
 import { randomUUID } from "node:crypto";
-import { isGitEventType, PUBLISHER_ID, toRefName, type GitEventType } from "../contract/events";
-import { extractFacts, type EventFacts } from "../contract/facts";
-import { loadSample } from "../contract/samples";
-import type { DeliveryEngine } from "./delivery/engine";
-import { SubscriptionStatus, type DevhostState, type Repository, type StoredNotification, type StoredSubscription } from "./state";
+import { isGitEventType, PUBLISHER_ID, toRefName, type GitEventType } from "../../contract/events";
+import { extractFacts, type EventFacts } from "../../contract/facts";
+import { loadSample } from "../../contract/samples";
+import { eventView, presentComment, presentPullRequest, presentPush } from "../api/gitPresent";
+import { serviceTimestamp } from "./dates";
+import { SubscriptionStatus } from "./contracts";
+import { addComment, completePullRequest, GitActivityError, openPullRequest, pullRequestFor, recordPush, updatePullRequest, type ActivityContext } from "./gitActivity";
+import type { DevhostState, Identity, Project, Repository, StoredNotification, StoredSubscription } from "./state";
 
 export interface PublishRequest {
   eventType: string;
@@ -19,6 +24,10 @@ export interface PublishRequest {
   branch?: string;
   /** For git.pullrequest.updated: which change it is (PushNotification, ReviewersUpdateNotification, …). */
   notificationType?: string;
+  /** For updates, merges and comments: the pull request; default the repository's newest active one. */
+  pullRequestId?: number;
+  /** Who pushes, opens, updates or comments (id, unique name or display name); default the current user. */
+  user?: string;
   /** Deep-merged into the event last. */
   overrides?: Record<string, unknown>;
 }
@@ -67,19 +76,33 @@ function placeBranch(event: Json, eventType: GitEventType, branch: string): void
   }
 }
 
-export function buildEvent(state: DevhostState, request: PublishRequest, now: Date): Json {
-  if (!isGitEventType(request.eventType)) throw new PublishError(`Unknown or unsupported event type '${request.eventType}'.`);
+/** The project and repository an event is raised in. */
+function placeOf(state: DevhostState, request: PublishRequest): { project: Project; repository: Repository } {
   const project = request.projectId ? state.project(request.projectId) : state.data.projects[0];
   if (!project) throw new PublishError(`No project '${request.projectId ?? ""}' in the devhost state (seed it first).`);
   const repository = request.repository
     ? state.repository(request.repository, project.id)
     : state.data.repositories.find((r) => r.projectId === project.id);
   if (!repository) throw new PublishError(`No repository '${request.repository ?? ""}' in project ${project.name}.`);
+  return { project, repository };
+}
+
+function actorOf(state: DevhostState, request: PublishRequest): Identity {
+  if (!request.user) return state.currentUser();
+  const identity = state.identityNamed(request.user);
+  if (!identity) throw new PublishError(`No identity '${request.user}' in the devhost state.`);
+  return identity;
+}
+
+/** The event from the official sample for its type, placed in the stand-in's project and repository. */
+export function buildEvent(state: DevhostState, request: PublishRequest, now: Date): Json {
+  if (!isGitEventType(request.eventType)) throw new PublishError(`Unknown or unsupported event type '${request.eventType}'.`);
+  const { project, repository } = placeOf(state, request);
   const { scope: _ignored, ...sample } = loadSample(request.eventType) as unknown as Json;
   const event: Json = {
     ...structuredClone(sample),
     id: randomUUID(),
-    createdDate: now.toISOString(),
+    createdDate: serviceTimestamp(now),
     resourceContainers: {
       collection: { id: state.data.collectionId },
       account: { id: state.data.collectionId },
@@ -89,6 +112,53 @@ export function buildEvent(state: DevhostState, request: PublishRequest, now: Da
   placeRepository(event, request.eventType, repository, state);
   if (request.branch) placeBranch(event, request.eventType, request.branch);
   return request.overrides ? deepMerge(event, request.overrides) : event;
+}
+
+/** The push or pull request a raised event is about, once recorded. */
+export interface GitRecord {
+  repositoryId: string;
+  pushId?: number;
+  pullRequestId?: number;
+}
+
+/** Records what the event did to the repository and makes its resource the recorded push or pull request. */
+function recordActivity(context: ActivityContext, event: Json, request: PublishRequest): GitRecord {
+  const view = eventView(context.state);
+  const resource = event.resource as Json;
+  const eventType = event.eventType as GitEventType;
+  if (eventType === "git.push") {
+    const push = recordPush(context, resource);
+    event.resource = { ...resource, ...presentPush(push, view, { commits: Infinity, refUpdates: true, links: true }) };
+    return { repositoryId: push.repositoryId, pushId: push.pushId };
+  }
+  const sample = eventType === "ms.vss-code.git-pullrequest-comment-event" ? (resource.pullRequest as Json) : resource;
+  const pullRequest = eventType === "git.pullrequest.created" ? openPullRequest(context, sample) : pullRequestFor(context, sample, request.pullRequestId);
+  if (eventType === "git.pullrequest.merged") completePullRequest(context, pullRequest);
+  if (eventType === "git.pullrequest.updated") updatePullRequest(context, pullRequest, request.notificationType ?? "StatusUpdateNotification", sample);
+  const presented = { ...sample, ...presentPullRequest(pullRequest, view, { links: true }) };
+  if (eventType === "ms.vss-code.git-pullrequest-comment-event") {
+    const sampleComment = isObject(resource.comment) ? resource.comment : {};
+    const { thread, comment } = addComment(context, pullRequest, typeof sampleComment.content === "string" ? sampleComment.content : "");
+    event.resource = { ...resource, comment: { ...sampleComment, ...presentComment(pullRequest, thread, comment, view) }, pullRequest: presented };
+  } else {
+    event.resource = presented;
+  }
+  return { repositoryId: pullRequest.repositoryId, pullRequestId: pullRequest.pullRequestId };
+}
+
+/**
+ * Raises an event as Azure DevOps would: the Git change it reports is recorded (a push, a pull
+ * request opened, updated, commented on or completed) and the event carries it; overrides last.
+ */
+export function raiseEvent(state: DevhostState, request: PublishRequest, now: Date): { event: Json; git: GitRecord } {
+  const event = buildEvent(state, request, now);
+  const { repository } = placeOf(state, request);
+  try {
+    const git = recordActivity({ state, repository, actorId: actorOf(state, request).id, now }, event, request);
+    return { event: request.overrides ? deepMerge(event, request.overrides) : event, git };
+  } catch (error) {
+    throw error instanceof GitActivityError ? new PublishError(error.message) : error;
+  }
 }
 
 function identityMatches(state: DevhostState, filterValue: string, identities: (string | undefined)[]): boolean {
@@ -131,23 +201,31 @@ export function matches(state: DevhostState, subscription: StoredSubscription, e
 
 export interface PublishResult {
   event: Json;
+  /** The push or pull request the event carries. */
+  git: GitRecord;
   notifications: StoredNotification[];
   /** Subscriptions that matched but were on probation inside their window. */
   dropped: string[];
 }
 
-export function publish(state: DevhostState, engine: DeliveryEngine, request: PublishRequest, now = new Date()): PublishResult {
-  const event = buildEvent(state, request, now);
+/** What publishing hands each matching subscription to: the delivery engine. */
+export interface EventDelivery {
+  /** The notification created, or undefined when the event is dropped (probation window, undeliverable consumer). */
+  deliverEvent(subscription: StoredSubscription, event: Json): StoredNotification | undefined;
+}
+
+export function publish(state: DevhostState, engine: EventDelivery, request: PublishRequest, now = new Date()): PublishResult {
+  const { event, git } = raiseEvent(state, request, now);
   const facts = extractFacts(event);
   const notifications: StoredNotification[] = [];
   const dropped: string[] = [];
-  const active: number[] = [SubscriptionStatus.enabled, SubscriptionStatus.onProbation];
+  const active: number[] = [SubscriptionStatus.Enabled, SubscriptionStatus.OnProbation];
   for (const subscription of state.data.subscriptions) {
     if (subscription.publisherId !== PUBLISHER_ID || subscription.eventType !== event.eventType) continue;
     if (!active.includes(subscription.status) || !matches(state, subscription, event, facts, request)) continue;
     const notification = engine.deliverEvent(subscription, event);
     if (notification) notifications.push(notification);
-    else if (subscription.status === SubscriptionStatus.onProbation) dropped.push(subscription.id);
+    else if (subscription.status === SubscriptionStatus.OnProbation) dropped.push(subscription.id);
   }
-  return { event, notifications, dropped };
+  return { event, git, notifications, dropped };
 }

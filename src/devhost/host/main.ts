@@ -2,57 +2,15 @@
  * `npm run demo`: the Azure DevOps stand-in and a companion endpoint on loopback, a seeded project,
  * and a subscription that delivers to that endpoint. Prints the URL to open.
  *
- * Flags (or env): --port (DEVHOST_PORT, default 3000), --state-file (DEVHOST_STATE_FILE),
- * --seed / --no-seed, --subscriptions N (extra seeded subscriptions), --time-scale (DEVHOST_TIME_SCALE),
- * --endpoint-port (default 0 = any free port), --ready-file PATH (writes the URLs and tokens as JSON; for tests),
- * --allow-http (also accept and deliver to http://127.0.0.1 / localhost, e.g. your own endpoint without TLS),
- * --trust-certificate FILE (a PEM certificate deliveries trust, e.g. your own endpoint's self-signed one).
+ * Flags: see flags.ts; an unknown flag is refused with the list of known ones.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { CONSUMER_ID, consumer } from "../contract/manifest";
-import { PUBLISHER_ID } from "../contract/events";
+import { CONSUMER_ID, consumer } from "../../contract/manifest";
+import { PUBLISHER_ID } from "../../contract/events";
 import { startCompanion, type Companion } from "./companion";
+import { FlagError, parseFlags } from "./flags";
 import { buildDevhost } from "./server";
-import { DevhostState, newSubscriptionBookkeeping } from "./state";
-
-interface Flags {
-  port: number;
-  stateFile?: string;
-  seed: boolean;
-  subscriptions: number;
-  timeScale: number;
-  endpointPort: number;
-  readyFile?: string;
-  allowHttp: boolean;
-  trustCertificate?: string;
-}
-
-function parseFlags(argv: string[], env: NodeJS.ProcessEnv): Flags {
-  const values = new Map<string, string>();
-  const switches = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const [name, inline] = argv[i].replace(/^--/, "").split("=", 2);
-    if (name === "seed" || name === "no-seed" || name === "allow-http") switches.add(name);
-    else values.set(name, inline ?? argv[++i]);
-  }
-  const number = (name: string, fallback: number) => {
-    const raw = values.get(name);
-    const value = raw === undefined ? fallback : Number(raw);
-    if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a non-negative number, got "${raw}"`);
-    return value;
-  };
-  return {
-    port: number("port", Number(env.DEVHOST_PORT ?? 3000)),
-    stateFile: values.get("state-file") ?? env.DEVHOST_STATE_FILE,
-    seed: !switches.has("no-seed"),
-    subscriptions: number("subscriptions", 0),
-    timeScale: number("time-scale", Number(env.DEVHOST_TIME_SCALE ?? 1)) || 1,
-    endpointPort: number("endpoint-port", 0),
-    readyFile: values.get("ready-file"),
-    allowHttp: switches.has("allow-http"),
-    trustCertificate: values.get("trust-certificate"),
-  };
-}
+import { DevhostState, newSubscriptionBookkeeping } from "../core/state";
 
 const DEMO_SUBSCRIPTION_ID = "de000000-0000-4000-8000-000000000001";
 
@@ -97,6 +55,12 @@ async function main(): Promise<void> {
     seedSubscriptions: flags.subscriptions,
     timeScale: flags.timeScale,
     allowHttp: flags.allowHttp,
+    allowLocalDelivery: !flags.blockLocalDelivery,
+    queuedForRetryStatus: flags.queuedForRetry,
+    user: flags.user,
+    patUser: flags.patUser,
+    personalAccessToken: flags.pat,
+    rateLimit: { fraction: flags.rateLimit },
     trustedCertificates: [companion.certificate, ...(flags.trustCertificate ? [readFileSync(flags.trustCertificate, "utf8")] : [])],
     onSeed: (seeded) => addDemoSubscription(seeded, companion),
   });
@@ -114,6 +78,7 @@ async function main(): Promise<void> {
       `  companion endpoint  ${companion.hooksUrl}   (read API: ${companion.origin}/api/events)`,
       `  read token          ${companion.readToken}`,
       `  organization        ${url}${state.organization}/   (REST API under _apis/, bearer token from the host page)`,
+      `  access token (PAT)  ${devhost.personalAccessToken}   (Basic auth, as ${devhost.patIdentity.displayName}; --pat-user changes whose)`,
       `  state               ${flags.stateFile ?? "in memory"}; time scale ${flags.timeScale}`,
       "",
       "  The endpoint serves https with a self-signed certificate made for this run; the stand-in trusts it.",
@@ -121,13 +86,26 @@ async function main(): Promise<void> {
         ? "  --allow-http: this stand-in also accepts and delivers to http://127.0.0.1 / localhost."
         : "  Like Azure DevOps, the stand-in delivers only to https:// URLs (--allow-http adds http://127.0.0.1 / localhost).",
       "  Azure DevOps itself only delivers to https:// addresses it can reach from the internet.",
+      ...(flags.rateLimit > 0 ? [`  --rate-limit: ${flags.rateLimit * 100}% of API calls answer 429 with Retry-After (PUT /_devhost/rate-limit changes it).`] : []),
+      flags.blockLocalDelivery
+        ? "  --block-local-delivery: private, loopback and link-local addresses are refused, as Azure DevOps Services does (the demo subscription fails)."
+        : "  Private and loopback addresses are allowed here so the demo works; Azure DevOps Services refuses them (--block-local-delivery).",
+      `  signed in as        ${devhost.state.currentUser().displayName}; ${url}?user=fabrikamfiber2@hotmail.com signs in without diagnostics rights`,
       "",
     ].join("\n"),
   );
   if (flags.readyFile) {
     writeFileSync(
       flags.readyFile,
-      JSON.stringify({ url, organization: state.organization, accessToken: devhost.accessToken, demoSubscriptionId, companion: { ...companion, close: undefined } }),
+      JSON.stringify({
+        url,
+        organization: state.organization,
+        accessToken: devhost.accessToken,
+        personalAccessToken: devhost.personalAccessToken,
+        patUser: devhost.patIdentity.uniqueName,
+        demoSubscriptionId,
+        companion: { ...companion, close: undefined },
+      }),
     );
   }
 
@@ -141,6 +119,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof FlagError) {
+    process.stderr.write(`devhost: ${error.message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`devhost: ${String((error as Error)?.stack ?? error)}\n`);
   process.exit(1);
 });
