@@ -2,7 +2,7 @@
 import type { Identity, DevhostState, StoredNotification } from "../core/state";
 import type { AddressRule } from "../core/validation";
 import type { Location } from "./present";
-import type { WireOptions } from "./wire";
+import type { WireOptions } from "../core/wire";
 
 /** Test notifications are handed to the delivery engine; without one they stay queued. */
 export interface TestNotificationSender {

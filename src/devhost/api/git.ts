@@ -3,8 +3,8 @@ import { headOf } from "../core/gitActivity";
 import type { Project, Repository } from "../core/state";
 import type { RouteContext, RouteHandler } from "./context";
 import { ApiError, errorTypes } from "../core/errors";
-import { presentProject, presentRepository } from "./gitPresent";
-import { listBody } from "./wire";
+import { presentProject, presentRepository } from "../core/gitPresent";
+import { listBody } from "../core/wire";
 
 export function projectOrThrow(context: RouteContext): Project | undefined {
   const name = context.params.project;

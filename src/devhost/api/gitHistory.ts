@@ -7,8 +7,8 @@ import type { Repository, StoredPullRequest } from "../core/state";
 import type { RouteContext, RouteHandler } from "./context";
 import { ApiError, errorTypes } from "../core/errors";
 import { projectOrThrow, repositoryOrThrow } from "./git";
-import { presentPullRequest, presentPush, presentThread } from "./gitPresent";
-import { listBody, parseDate, parseEnum } from "./wire";
+import { presentPullRequest, presentPush, presentThread } from "../core/gitPresent";
+import { listBody, parseDate, parseEnum } from "../core/wire";
 
 /** A query parameter, matched case-insensitively as ASP.NET binds them. */
 function queryValue(context: RouteContext, name: string): string | undefined {

@@ -14,7 +14,7 @@ import * as metadata from "./metadata";
 import * as notifications from "./notifications";
 import * as subscriptions from "./subscriptions";
 import { ApiError, errorTypes } from "../core/errors";
-import { wireOptions } from "./wire";
+import { wireOptions } from "../core/wire";
 import type { RateLimiter } from "./rateLimit";
 
 export interface ApiRequest {

@@ -5,7 +5,7 @@ import { consumers, findAction, findConsumer, type ConsumerModel } from "../core
 import type { RouteContext, RouteHandler } from "./context";
 import { AuthenticationType, InputDataType, InputMode } from "../core/contracts";
 import { ApiError, errorTypes } from "../core/errors";
-import { enumText, listBody, parseEnum, type WireOptions } from "./wire";
+import { enumText, listBody, parseEnum, type WireOptions } from "../core/wire";
 
 function presentInput(input: ManifestInputDescriptor, wire: WireOptions) {
   return {

@@ -10,7 +10,7 @@ import { UNSAVED_SUBSCRIPTION_ID, type StoredNotification, type StoredSubscripti
 import { bodyObject, type RouteContext, type RouteHandler } from "./context";
 import { presentNotification, presentNotificationWithDetails } from "./present";
 import { checkWriteScope, findSubscription } from "./subscriptions";
-import { enumText, listBody, parseDate, parseEnum, type WireOptions } from "./wire";
+import { enumText, listBody, parseDate, parseEnum, type WireOptions } from "../core/wire";
 
 /** The list's default page [DEC HooksPublisherNotificationsController]; queries have no default limit. */
 const DEFAULT_LIST_MAX_RESULTS = 100;

@@ -2,26 +2,10 @@
 import { NotificationResult, NotificationStatus, SubscriptionStatus } from "../core/contracts";
 import { maskInputs } from "../core/masking";
 import type { DevhostState, NotificationDetails, StoredNotification, StoredSubscription } from "../core/state";
-import { dateText, enumText, minDateText, type WireOptions } from "./wire";
+import { dateText, enumText, minDateText, type WireOptions } from "../core/wire";
+import { identityRef, type Location } from "../core/identityRef";
 
-/** Where the caller reached us, e.g. "http://127.0.0.1:3000/fabrikam/". */
-export interface Location {
-  collectionUrl: string;
-}
-
-/** An IdentityRef; for an identity the organization no longer knows (old data, deleted users) only its `id`. */
-export function identityRef(state: DevhostState, id: string, location: Location) {
-  const identity = state.identity(id);
-  if (!identity) return { id };
-  return {
-    displayName: identity.displayName,
-    url: `${location.collectionUrl}_apis/Identities/${identity.id}`,
-    id: identity.id,
-    uniqueName: identity.uniqueName,
-    descriptor: identity.descriptor,
-    imageUrl: `${location.collectionUrl}_api/_common/identityImage?id=${identity.id}`,
-  };
-}
+export { identityRef, type Location };
 
 export interface SubscriptionView {
   /** List and query results carry no `subscriber` (rest-responses §2); single reads and writes do. */

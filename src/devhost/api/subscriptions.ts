@@ -10,7 +10,7 @@ import { presentSubscription } from "./present";
 import { scopesCover } from "../core/permissions";
 import { checkInputAddresses, resolveConsumer, validateConsumerInputs } from "../core/validation";
 import { ApiError, errorTypes } from "../core/errors";
-import { listBody, parseEnum } from "./wire";
+import { listBody, parseEnum } from "../core/wire";
 
 const SERVER_PUBLISHER_INPUTS = ["projectId", "tfsSubscriptionId", "hostId"];
 

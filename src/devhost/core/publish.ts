@@ -2,13 +2,13 @@
  * Raising events (POST /_devhost/publish): an event built from the official sample for the type,
  * placed in a project and repository of the stand-in, published to every matching subscription.
  * The Git change it reports is recorded first (gitActivity.ts), and its resource is that record as
- * the Git REST API presents it (api/gitPresent.ts): one presenter, so event and API cannot drift.
+ * the Git REST API presents it (core/gitPresent.ts): one presenter, so event and API cannot drift.
  */
 import { randomUUID } from "node:crypto";
 import { isGitEventType, PUBLISHER_ID, toRefName, type GitEventType } from "../../contract/events";
 import { extractFacts, type EventFacts } from "../../contract/facts";
 import { loadSample } from "../../contract/samples";
-import { eventView, presentComment, presentPullRequest, presentPush } from "../api/gitPresent";
+import { eventView, presentComment, presentPullRequest, presentPush } from "./gitPresent";
 import { serviceTimestamp } from "./dates";
 import { SubscriptionStatus } from "./contracts";
 import { addComment, completePullRequest, GitActivityError, openPullRequest, pullRequestFor, recordPush, updatePullRequest, type ActivityContext } from "./gitActivity";

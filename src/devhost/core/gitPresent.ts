@@ -3,9 +3,9 @@
  * GitPullRequestCommentThread), in the caller's wire format. Events raised by the stand-in carry the
  * same JSON (ISO dates, enum names) as their resource, so a receiver can match one with the other.
  */
-import { CommentThreadStatus, CommentType, PullRequestAsyncStatus, PullRequestStatus } from "../core/contracts";
-import type { DevhostState, Project, Repository, StoredComment, StoredPullRequest, StoredPush, StoredThread } from "../core/state";
-import { identityRef, type Location } from "./present";
+import { CommentThreadStatus, CommentType, PullRequestAsyncStatus, PullRequestStatus } from "./contracts";
+import type { DevhostState, Project, Repository, StoredComment, StoredPullRequest, StoredPush, StoredThread } from "./state";
+import { identityRef, type Location } from "./identityRef";
 import { dateText, enumText, type WireOptions } from "./wire";
 
 /** What presenting needs: RouteContext has it; events use `eventView`. */
