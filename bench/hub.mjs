@@ -17,7 +17,7 @@ import { describeMachine, machine, table, writeSection } from "./lib/report.mjs"
 const SUBSCRIPTIONS = Number(process.env.BENCH_SUBSCRIPTIONS ?? 1000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const bundle = join(projectRoot, "dist", "hub", "hub.js");
-const devhostMain = join(projectRoot, "build", "src", "devhost", "main.js");
+const devhostMain = join(projectRoot, "build", "src", "devhost", "host", "main.js");
 /** A data row of the subscriptions table (azure-devops-ui Table), not its header. */
 const FIRST_ROW = "tr.bolt-table-row:not(.bolt-table-header-row) >> nth=0";
 

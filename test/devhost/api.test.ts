@@ -3,7 +3,7 @@ import { startDevhost, type RunningDevhost } from "./support/devhost";
 import { SubscriptionStatus, type Subscription } from "azure-devops-extension-api/ServiceHooks";
 import { CONSUMER_ID, consumer } from "../../src/contract/manifest";
 import { PUBLISHER_ID } from "../../src/contract/events";
-import { SEED_PROJECT } from "../../src/devhost/seed";
+import { SEED_PROJECT } from "../../src/devhost/core/seed";
 
 let devhost: RunningDevhost;
 

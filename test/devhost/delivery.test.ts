@@ -2,9 +2,10 @@
 import { CONSUMER_ID, consumer } from "../../src/contract/manifest";
 import { loadTestSample } from "../../src/contract/samples";
 import { DeliveryEngine, type DeliveryOptions } from "../../src/devhost/delivery/engine";
-import { publish } from "../../src/devhost/publish";
-import { seed, SEED_PROJECT } from "../../src/devhost/seed";
-import { DevhostState, NotificationResult, SubscriptionStatus, type StoredSubscription } from "../../src/devhost/state";
+import { publish } from "../../src/devhost/core/publish";
+import { seed, SEED_PROJECT } from "../../src/devhost/core/seed";
+import { NotificationResult, SubscriptionStatus } from "../../src/devhost/core/contracts";
+import { DevhostState, type StoredSubscription } from "../../src/devhost/core/state";
 import { startReceiver, type Receiver } from "./support/receiver";
 
 let receiver: Receiver;
@@ -22,7 +23,7 @@ function setUp(options: DeliveryOptions = {}, inputs: Record<string, string> = {
   state = new DevhostState();
   seed(state);
   // Only our subscription is active, so the receiver sees exactly its deliveries.
-  for (const s of state.data.subscriptions) s.status = SubscriptionStatus.disabledByUser;
+  for (const s of state.data.subscriptions) s.status = SubscriptionStatus.DisabledByUser;
   engine = new DeliveryEngine(state, { timeScale: 0.0001, allowHttp: true, random: () => 0.5, ...options });
   receiver.received.length = 0;
   receiver.script([]);
@@ -30,7 +31,7 @@ function setUp(options: DeliveryOptions = {}, inputs: Record<string, string> = {
   return state.addSubscription({
     ...state.data.subscriptions[0],
     id: "0f0f0f0f-1111-2222-3333-444444444444",
-    status: SubscriptionStatus.enabled,
+    status: SubscriptionStatus.Enabled,
     eventType: "git.push",
     publisherInputs: { projectId: SEED_PROJECT.id, repository: state.data.repositories[0].id, branch: "main" },
     consumerInputs: { url: receiver.url, token: TOKEN, ...inputs },
@@ -59,7 +60,7 @@ test("POSTs the shaped event with the rendered Authorization header and records 
   expect(delivery.body).not.toHaveProperty("subscriptionId");
   expect(delivery.body).not.toHaveProperty("scope");
   const stored = state.notification(notifications[0].id)!;
-  expect(stored.result).toBe(NotificationResult.succeeded);
+  expect(stored.result).toBe(NotificationResult.Succeeded);
   expect(stored.details.request).toContain("Authorization: Bearer ********");
   expect(stored.details.request).not.toContain(TOKEN);
   expect(stored.details.response).toMatch(/^StatusCode: 200, ReasonPhrase: 'OK'/);
@@ -99,7 +100,7 @@ test("retries a 503 with the same event id, then succeeds", async () => {
   expect(receiver.received).toHaveLength(3);
   expect(new Set(receiver.received.map((r) => r.body.id)).size).toBe(1);
   const stored = state.notification(notifications[0].id)!;
-  expect(stored.result).toBe(NotificationResult.succeeded);
+  expect(stored.result).toBe(NotificationResult.Succeeded);
   expect(stored.details.requestAttempts).toBe(3);
 });
 
@@ -107,14 +108,14 @@ test("a 410 disables the subscription at once", async () => {
   const subscription = setUp();
   receiver.script([410]);
   await push();
-  expect(state.subscription(subscription.id)?.status).toBe(SubscriptionStatus.disabledBySystem);
+  expect(state.subscription(subscription.id)?.status).toBe(SubscriptionStatus.DisabledBySystem);
 });
 
 test("a 500 starts probation, events inside the window are dropped, a successful probe restores enabled", async () => {
   const subscription = setUp({ timeScale: 0.0005 });
   receiver.script([500]);
   await push();
-  expect(state.subscription(subscription.id)?.status).toBe(SubscriptionStatus.onProbation);
+  expect(state.subscription(subscription.id)?.status).toBe(SubscriptionStatus.OnProbation);
   const dropped = await push();
   expect(dropped.notifications).toHaveLength(0);
   expect(dropped.dropped).toEqual([subscription.id]);
@@ -124,7 +125,7 @@ test("a 500 starts probation, events inside the window are dropped, a successful
   await new Promise((resolve) => setTimeout(resolve, 650));
   const probe = await push();
   expect(probe.notifications).toHaveLength(1);
-  expect(state.subscription(subscription.id)).toMatchObject({ status: SubscriptionStatus.enabled, probationRetries: 0 });
+  expect(state.subscription(subscription.id)).toMatchObject({ status: SubscriptionStatus.Enabled, probationRetries: 0 });
 });
 
 test("seven failed probes disable the subscription", async () => {
@@ -138,7 +139,7 @@ test("seven failed probes disable the subscription", async () => {
     expect(notifications).toHaveLength(1);
     expect(state.subscription(subscription.id)?.probationRetries).toBe(probe);
   }
-  expect(state.subscription(subscription.id)?.status).toBe(SubscriptionStatus.disabledBySystem);
+  expect(state.subscription(subscription.id)?.status).toBe(SubscriptionStatus.DisabledBySystem);
 });
 
 test("a request that cannot be built fails the notification and leaves the status alone", async () => {
@@ -146,9 +147,9 @@ test("a request that cannot be built fails the notification and leaves the statu
   const { notifications } = await push();
   const stored = state.notification(notifications[0].id)!;
   expect(receiver.received).toHaveLength(0);
-  expect(stored.result).toBe(NotificationResult.failed);
+  expect(stored.result).toBe(NotificationResult.Failed);
   expect(stored.details.errorDetail).toContain("is restricted to using only HTTPS");
-  expect(state.subscription(subscription.id)?.status).toBe(SubscriptionStatus.enabled);
+  expect(state.subscription(subscription.id)?.status).toBe(SubscriptionStatus.Enabled);
 });
 
 test("a test notification sends the canned sample, once, without touching the subscription", async () => {
@@ -161,6 +162,6 @@ test("a test notification sends the canned sample, once, without touching the su
   expect(receiver.received).toHaveLength(1);
   expect(receiver.received[0].body).toMatchObject({ id: sample.id, data: { status: "Approved" } });
   expect(receiver.received[0].body.resource).toEqual(sample.resource);
-  expect(state.notification(queued.id)?.result).toBe(NotificationResult.failed);
-  expect(state.subscription(subscription.id)?.status).toBe(SubscriptionStatus.enabled);
+  expect(state.notification(queued.id)?.result).toBe(NotificationResult.Failed);
+  expect(state.subscription(subscription.id)?.status).toBe(SubscriptionStatus.Enabled);
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { generateLocalCertificate, type LocalCertificate } from "../../src/devhost/tls";
+import { generateLocalCertificate, type LocalCertificate } from "../../src/devhost/host/tls";
 import { sendDelivery } from "../../src/devhost/delivery/transport";
 
 let dir: string;

@@ -1,6 +1,6 @@
 /**
  * E2E fixtures: one devhost + companion endpoint per worker, started exactly as `npm run demo` does
- * (build/src/devhost/main.js) on random loopback ports, with time compressed; helpers to reach the
+ * (build/src/devhost/host/main.js) on random loopback ports, with time compressed; helpers to reach the
  * hub inside the host page's iframe, to save screenshots under test-results/, to read the companion's
  * API over https, and https receivers the devhost trusts (--trust-certificate).
  */
@@ -11,10 +11,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { test as base, expect, type FrameLocator, type Page } from "@playwright/test";
 import { CONSUMER_ID, consumer } from "../../src/contract/manifest";
-import { generateLocalCertificate, type LocalCertificate } from "../../src/devhost/tls";
+import { generateLocalCertificate, type LocalCertificate } from "../../src/devhost/host/tls";
 
 const ROOT = resolve(__dirname, "../..");
-const MAIN = join(ROOT, "build/src/devhost/main.js");
+const MAIN = join(ROOT, "build/src/devhost/host/main.js");
 const HUB = join(ROOT, "dist/hub/hub.html");
 export const SCREENSHOTS = join(ROOT, "test-results/screenshots");
 

@@ -5,7 +5,7 @@ import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ConfigError, loadConfig } from "../../src/endpoint/config";
-import { generateLocalCertificate, type LocalCertificate } from "../../src/devhost/tls";
+import { generateLocalCertificate, type LocalCertificate } from "../../src/devhost/host/tls";
 import { loadSample } from "./helpers";
 
 const MAIN = resolve(__dirname, "../../build/src/endpoint/main.js");

@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { NotificationResult, NotificationStatus } from "../../src/devhost/state";
+import { NotificationResult, NotificationStatus } from "azure-devops-extension-api/ServiceHooks";
 import { callsTo, seededSubscription, startDevhost, type Devhost } from "./support/devhost";
 import { openDetails, renderHub } from "./support/renderHub";
 
@@ -53,8 +53,8 @@ test("renders payload text as text, never as markup", async () => {
     subscriptionId: subscription.id,
     subscriberId: subscription.subscriberId,
     eventId: "e1",
-    status: NotificationStatus.completed,
-    result: NotificationResult.failed,
+    status: NotificationStatus.Completed,
+    result: NotificationResult.Failed,
     createdDate: now,
     modifiedDate: now,
     details: {

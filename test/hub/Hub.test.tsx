@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { CONSUMER_ID } from "../../src/contract";
-import { SEED_PROJECT } from "../../src/devhost/seed";
+import { SEED_PROJECT } from "../../src/devhost/core/seed";
 import { callsTo, startDevhost, type Devhost } from "./support/devhost";
 import { dataRows, healthLoaded, renderHub, rowWith } from "./support/renderHub";
 

@@ -1,11 +1,11 @@
 /** What every route handler receives, and what it returns. */
-import type { DevhostState } from "../state";
+import type { DevhostState } from "../core/state";
 import type { Location } from "./present";
 import type { WireOptions } from "./wire";
 
 /** Test notifications are handed to the delivery engine; without one they stay queued. */
 export interface TestNotificationSender {
-  sendTest(request: Record<string, unknown>): Promise<import("../state").StoredNotification>;
+  sendTest(request: Record<string, unknown>): Promise<import("../core/state").StoredNotification>;
 }
 
 export interface RouteContext {

@@ -1,8 +1,9 @@
 /** Projects and Git repositories: enough for the hub's repository and branch pickers. */
 import { createHash } from "node:crypto";
-import type { Project, Repository } from "../state";
+import type { Project, Repository } from "../core/state";
 import type { RouteContext, RouteHandler } from "./context";
-import { ApiError, errorTypes, listBody } from "./wire";
+import { ApiError, errorTypes } from "../core/errors";
+import { listBody } from "./wire";
 
 function presentProject(project: Project, context: RouteContext) {
   return {

@@ -4,13 +4,14 @@
  * matched case-insensitively, answered in the caller's wire format.
  */
 import { timingSafeEqual } from "node:crypto";
-import type { DevhostState } from "../state";
+import type { DevhostState } from "../core/state";
 import type { RouteContext, RouteHandler, RouteResult, TestNotificationSender } from "./context";
 import * as git from "./git";
 import * as metadata from "./metadata";
 import * as notifications from "./notifications";
 import * as subscriptions from "./subscriptions";
-import { ApiError, errorTypes, wireOptions } from "./wire";
+import { ApiError, errorTypes } from "../core/errors";
+import { wireOptions } from "./wire";
 
 export interface ApiRequest {
   method: string;

@@ -1,25 +1,19 @@
 /** Consumers, consumer actions, publishers and event types (_apis/hooks/Consumers, Publishers). */
 import type { ManifestConsumerAction, ManifestInputDescriptor } from "../../contract/manifest";
 import { eventCatalogue, gitEventTypes, PUBLISHER_ID, type EventFilter } from "../../contract/events";
-import { consumers, findAction, findConsumer, type ConsumerModel } from "../consumers";
+import { consumers, findAction, findConsumer, type ConsumerModel } from "../core/consumers";
 import type { RouteContext, RouteHandler } from "./context";
-import { ApiError, enumText, errorTypes, listBody, type WireOptions } from "./wire";
-
-const inputModeNames = { 0: "none", 10: "textBox", 20: "passwordBox", 30: "combo", 40: "radioButtons", 50: "checkBox", 60: "textArea" };
-const dataTypeNames = { 0: "none", 10: "string", 20: "number", 30: "boolean", 40: "guid", 50: "uri" };
-
-function numberOf(names: Record<number, string>, name: string | undefined): number {
-  const entry = Object.entries(names).find(([, n]) => n.toLowerCase() === (name ?? "none").toLowerCase());
-  return entry ? Number(entry[0]) : 0;
-}
+import { AuthenticationType, InputDataType, InputMode } from "../core/contracts";
+import { ApiError, errorTypes } from "../core/errors";
+import { enumText, listBody, parseEnum, type WireOptions } from "./wire";
 
 function presentInput(input: ManifestInputDescriptor, wire: WireOptions) {
   return {
     ...input,
-    inputMode: enumText(numberOf(inputModeNames, input.inputMode), inputModeNames, wire),
+    inputMode: enumText(parseEnum(input.inputMode, InputMode) ?? InputMode.None, InputMode, wire),
     validation: input.validation && {
       ...input.validation,
-      dataType: enumText(numberOf(dataTypeNames, input.validation.dataType), dataTypeNames, wire),
+      dataType: enumText(parseEnum(input.validation.dataType, InputDataType) ?? InputDataType.None, InputDataType, wire),
     },
   };
 }
@@ -46,7 +40,7 @@ function presentConsumer(consumer: ConsumerModel, context: RouteContext) {
     description: consumer.description,
     informationUrl: consumer.informationUrl,
     imageUrl: consumer.imageUrl,
-    authenticationType: enumText(2, { 0: "none", 1: "oAuth", 2: "external" }, context.wire),
+    authenticationType: enumText(AuthenticationType.External, AuthenticationType, context.wire),
     inputDescriptors: consumer.inputDescriptors.map((i) => presentInput(i, context.wire)),
     actions: consumer.actions.map((a) => presentAction(consumer, a, context)),
     url: `${context.location.collectionUrl}_apis/hooks/Consumers/${consumer.id}`,

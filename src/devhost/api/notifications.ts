@@ -1,9 +1,11 @@
 /** Notification history: subscriptions/{id}/Notifications[/{nid}], NotificationsQuery, TestNotifications. */
-import type { StoredNotification } from "../state";
+import type { StoredNotification } from "../core/state";
 import { bodyObject, type RouteHandler } from "./context";
-import { enumNames, parseEnum, presentNotification } from "./present";
+import { NotificationResult, NotificationStatus } from "../core/contracts";
+import { presentNotification } from "./present";
 import { findSubscription } from "./subscriptions";
-import { ApiError, errorTypes, listBody } from "./wire";
+import { ApiError, errorTypes } from "../core/errors";
+import { enumText, listBody, parseEnum, type WireOptions } from "./wire";
 
 const EMPTY_GUID = "00000000-0000-0000-0000-000000000000";
 const DEFAULT_MAX_RESULTS = 100;
@@ -13,8 +15,8 @@ const newestFirst = (a: StoredNotification, b: StoredNotification) => b.id - a.i
 export const listNotifications: RouteHandler = (context) => {
   const { id } = context.params;
   if (id !== EMPTY_GUID) findSubscription(context.state, id);
-  const status = parseEnum(context.query.get("status"), enumNames.notificationStatus);
-  const result = parseEnum(context.query.get("result"), enumNames.notificationResult);
+  const status = parseEnum(context.query.get("status"), NotificationStatus);
+  const result = parseEnum(context.query.get("result"), NotificationResult);
   const max = Number(context.query.get("maxResults")) || DEFAULT_MAX_RESULTS;
   const found = context.state
     .notificationsOf(id)
@@ -35,8 +37,8 @@ export const getNotification: RouteHandler = (context) => {
 export const queryNotifications: RouteHandler = (context) => {
   const query = bodyObject(context);
   const ids = Array.isArray(query.subscriptionIds) ? query.subscriptionIds.map((s) => String(s).toLowerCase()) : undefined;
-  const status = parseEnum(query.status, enumNames.notificationStatus);
-  const result = parseEnum(query.resultType, enumNames.notificationResult);
+  const status = parseEnum(query.status, NotificationStatus);
+  const result = parseEnum(query.resultType, NotificationResult);
   const minDate = query.minCreatedDate ? Date.parse(String(query.minCreatedDate)) : -Infinity;
   const maxDate = query.maxCreatedDate ? Date.parse(String(query.maxCreatedDate)) : Infinity;
   const perSubscription = Number(query.maxResultsPerSubscription) || Infinity;
@@ -63,12 +65,12 @@ export const queryNotifications: RouteHandler = (context) => {
     body: {
       ...query,
       results: matching.map((n) => presentNotification(n, context.wire, query.includeDetails === true)),
-      summary: summarize(matching, context.wire.enumsAsNumbers),
+      summary: summarize(matching, context.wire),
     },
   };
 };
 
-function summarize(notifications: StoredNotification[], enumsAsNumbers: boolean) {
+function summarize(notifications: StoredNotification[], wire: WireOptions) {
   const bySubscription = new Map<string, Map<number, number>>();
   for (const n of notifications) {
     const results = bySubscription.get(n.subscriptionId) ?? new Map<number, number>();
@@ -78,7 +80,7 @@ function summarize(notifications: StoredNotification[], enumsAsNumbers: boolean)
   return [...bySubscription].map(([subscriptionId, results]) => ({
     subscriptionId,
     results: [...results].map(([result, notificationCount]) => ({
-      result: enumsAsNumbers ? result : (enumNames.notificationResult as Record<number, string>)[result],
+      result: enumText(result, NotificationResult, wire),
       notificationCount,
     })),
   }));

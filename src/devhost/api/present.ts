@@ -1,30 +1,12 @@
 /** Stored records → the JSON the real service returns, in the caller's wire format. */
-import { confidentialIdsOf } from "../consumers";
-import type { DevhostState, Identity, StoredNotification, StoredSubscription } from "../state";
+import { NotificationResult, NotificationStatus, SubscriptionStatus } from "../core/contracts";
+import { maskInputs } from "../core/masking";
+import type { DevhostState, Identity, StoredNotification, StoredSubscription } from "../core/state";
 import { dateText, enumText, type WireOptions } from "./wire";
-
-export const MASK = "********";
-
-const subscriptionStatusNames = {
-  0: "enabled",
-  10: "onProbation",
-  20: "disabledByUser",
-  30: "disabledBySystem",
-  40: "disabledByInactiveIdentity",
-};
-const notificationStatusNames = { 10: "queued", 20: "processing", 30: "requestInProgress", 40: "queuedForRetry", 100: "completed" };
-const notificationResultNames = { 0: "pending", 10: "succeeded", 20: "failed", 30: "filtered" };
 
 /** Where the caller reached us, e.g. "http://127.0.0.1:3000/fabrikam/". */
 export interface Location {
   collectionUrl: string;
-}
-
-export function maskInputs(consumerId: string, inputs: Record<string, string>): Record<string, string> {
-  const confidential = confidentialIdsOf(consumerId);
-  const masked: Record<string, string> = {};
-  for (const [id, value] of Object.entries(inputs)) masked[id] = confidential.includes(id) ? MASK : value;
-  return masked;
 }
 
 export function identityRef(identity: Identity | undefined, location: Location) {
@@ -44,7 +26,7 @@ export function presentSubscription(s: StoredSubscription, state: DevhostState, 
   return {
     id: s.id,
     url,
-    status: enumText(s.status, subscriptionStatusNames, wire),
+    status: enumText(s.status, SubscriptionStatus, wire),
     publisherId: s.publisherId,
     eventType: s.eventType,
     subscriber: identityRef(state.identity(s.subscriberId), location),
@@ -83,25 +65,10 @@ export function presentNotification(n: StoredNotification, wire: WireOptions, in
     subscriptionId: n.subscriptionId,
     subscriberId: n.subscriberId,
     eventId: n.eventId,
-    status: enumText(n.status, notificationStatusNames, wire),
-    result: enumText(n.result, notificationResultNames, wire),
+    status: enumText(n.status, NotificationStatus, wire),
+    result: enumText(n.result, NotificationResult, wire),
     createdDate: dateText(n.createdDate, wire),
     modifiedDate: dateText(n.modifiedDate, wire),
     ...(includeDetails ? { details } : {}),
   };
 }
-
-/** Enum inputs may arrive as numbers or as camelCase names. */
-export function parseEnum(value: unknown, names: Record<number, string>): number | undefined {
-  if (value === undefined || value === null || value === "") return undefined;
-  const numeric = Number(value);
-  if (Number.isFinite(numeric)) return numeric;
-  const match = Object.entries(names).find(([, name]) => name.toLowerCase() === String(value).toLowerCase());
-  return match ? Number(match[0]) : undefined;
-}
-
-export const enumNames = {
-  subscriptionStatus: subscriptionStatusNames,
-  notificationStatus: notificationStatusNames,
-  notificationResult: notificationResultNames,
-};

@@ -1,12 +1,15 @@
 /** _apis/hooks/Subscriptions and _apis/hooks/SubscriptionsQuery. */
 import { randomUUID } from "node:crypto";
 import { eventCatalogue, isGitEventType, PUBLISHER_ID } from "../../contract/events";
-import { findAction, inputDescriptorsOf, type ConsumerModel } from "../consumers";
-import { SubscriptionStatus, newSubscriptionBookkeeping, type DevhostState, type StoredSubscription, type SubscriptionStatusValue } from "../state";
+import { findAction, inputDescriptorsOf, type ConsumerModel } from "../core/consumers";
+import { SubscriptionStatus } from "../core/contracts";
+import { newSubscriptionBookkeeping, type DevhostState, type StoredSubscription } from "../core/state";
 import { bodyObject, type RouteContext, type RouteHandler } from "./context";
-import { enumNames, maskInputs, parseEnum, presentSubscription } from "./present";
-import { resolveConsumer, validateConsumerInputs } from "./validation";
-import { ApiError, errorTypes, listBody } from "./wire";
+import { maskInputs } from "../core/masking";
+import { presentSubscription } from "./present";
+import { resolveConsumer, validateConsumerInputs } from "../core/validation";
+import { ApiError, errorTypes } from "../core/errors";
+import { listBody, parseEnum } from "./wire";
 
 const SERVER_PUBLISHER_INPUTS = ["projectId", "tfsSubscriptionId", "hostId"];
 
@@ -60,7 +63,7 @@ export const createSubscription: RouteHandler = (context) => {
   const now = context.now().toISOString();
   const subscription = context.state.addSubscription({
     id: randomUUID(),
-    status: requestedStatus(body.status) ?? SubscriptionStatus.enabled,
+    status: requestedStatus(body.status) ?? SubscriptionStatus.Enabled,
     publisherId: PUBLISHER_ID,
     eventType: String(body.eventType),
     eventDescription: describeFilters(context.state, String(body.eventType), publisherInputs),
@@ -87,7 +90,7 @@ export const replaceSubscription: RouteHandler = (context) => {
     stored: stored.consumerId === consumer.id ? stored.consumerInputs : undefined,
   });
   const status = requestedStatus(body.status) ?? stored.status;
-  const reenabled = status === SubscriptionStatus.enabled && stored.status !== SubscriptionStatus.enabled;
+  const reenabled = status === SubscriptionStatus.Enabled && stored.status !== SubscriptionStatus.Enabled;
   const updated = context.state.updateSubscription(stored.id, {
     status,
     eventType,
@@ -108,12 +111,11 @@ export const replaceSubscription: RouteHandler = (context) => {
   return { body: present(context, updated) };
 };
 
-function requestedStatus(value: unknown): SubscriptionStatusValue | undefined {
-  const status = parseEnum(value, enumNames.subscriptionStatus);
+function requestedStatus(value: unknown): SubscriptionStatus | undefined {
+  const status = parseEnum(value, SubscriptionStatus);
   if (status === undefined) return undefined;
-  const allowed: number[] = Object.values(SubscriptionStatus);
-  if (!allowed.includes(status)) throw badRequest(`'${String(value)}' is not a valid subscription status.`);
-  return status as SubscriptionStatusValue;
+  if (SubscriptionStatus[status] === undefined) throw badRequest(`'${String(value)}' is not a valid subscription status.`);
+  return status;
 }
 
 function checkResourceVersion(value: unknown): void {

@@ -25,11 +25,23 @@ export function wireOptions(accept: string | undefined): WireOptions {
   };
 }
 
-/** Enum fields and their camelCase names, used when the caller did not ask for numbers. */
-export type EnumNames = Record<number, string>;
+/** A numeric enum of azure-devops-extension-api: its reverse mapping gives each value's PascalCase name. */
+export type NumericEnum = Record<string, string | number>;
 
-export function enumText(value: number, names: EnumNames, wire: WireOptions): number | string {
-  return wire.enumsAsNumbers ? value : names[value] ?? String(value);
+/** The number, or the camelCase name the service writes for callers that did not ask for numbers. */
+export function enumText(value: number, type: NumericEnum, wire: WireOptions): number | string {
+  if (wire.enumsAsNumbers) return value;
+  const name = type[value];
+  return typeof name === "string" ? name.charAt(0).toLowerCase() + name.slice(1) : String(value);
+}
+
+/** Enum inputs may arrive as numbers or as names, in any case. */
+export function parseEnum(value: unknown, type: NumericEnum): number | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  const numeric = Number(value);
+  if (Number.isFinite(numeric)) return numeric;
+  const key = Object.keys(type).find((name) => typeof type[name] === "number" && name.toLowerCase() === String(value).toLowerCase());
+  return key === undefined ? undefined : (type[key] as number);
 }
 
 /** ISO string → "/Date(ms)/" when the caller asked for Microsoft dates; null stays null. */
@@ -41,59 +53,3 @@ export function dateText(value: string | null | undefined, wire: WireOptions): s
 export function listBody<T>(items: T[], wire: WireOptions): T[] | { count: number; value: T[] } {
   return wire.noArrayWrap ? items : { count: items.length, value: items };
 }
-
-export interface ErrorType {
-  typeName: string;
-  typeKey: string;
-}
-
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly type: ErrorType,
-  ) {
-    super(message);
-  }
-
-  toBody() {
-    return {
-      $id: "1",
-      innerException: null,
-      message: this.message,
-      typeName: this.type.typeName,
-      typeKey: this.type.typeKey,
-      errorCode: 0,
-      eventId: 3000,
-    };
-  }
-}
-
-function serviceHooksType(name: string): ErrorType {
-  return {
-    typeName: `Microsoft.VisualStudio.Services.ServiceHooks.WebApi.${name}, Microsoft.VisualStudio.Services.ServiceHooks.WebApi`,
-    typeKey: name,
-  };
-}
-
-export const errorTypes = {
-  unauthorized: {
-    typeName: "Microsoft.VisualStudio.Services.Common.VssUnauthorizedException, Microsoft.VisualStudio.Services.Common",
-    typeKey: "VssUnauthorizedException",
-  },
-  routeNotFound: { typeName: "System.Web.Http.HttpResponseException, System.Web.Http", typeKey: "HttpResponseException" },
-  argument: { typeName: "System.ArgumentException, mscorlib", typeKey: "ArgumentException" },
-  subscriptionNotFound: serviceHooksType("SubscriptionNotFoundException"),
-  notificationNotFound: serviceHooksType("NotificationNotFoundException"),
-  consumerNotFound: serviceHooksType("ConsumerNotFoundException"),
-  publisherNotFound: serviceHooksType("PublisherNotFoundException"),
-  subscriptionInput: serviceHooksType("SubscriptionInputException"),
-  projectNotFound: {
-    typeName: "Microsoft.TeamFoundation.Core.WebApi.ProjectDoesNotExistWithNameException, Microsoft.TeamFoundation.Core.WebApi",
-    typeKey: "ProjectDoesNotExistWithNameException",
-  },
-  repositoryNotFound: {
-    typeName: "Microsoft.TeamFoundation.Git.Server.GitRepositoryNotFoundException, Microsoft.TeamFoundation.Git.Server",
-    typeKey: "GitRepositoryNotFoundException",
-  },
-} satisfies Record<string, ErrorType>;

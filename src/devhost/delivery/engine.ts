@@ -3,19 +3,13 @@
  * (service-hooks-internals §4): transient retries, probation windows with dropped events,
  * disabledBySystem, and a notification history row per delivery. Time can be compressed.
  */
-import { findAction, findConsumer, confidentialIdsOf } from "../consumers";
-import { resolveConsumer, validateConsumerInputs } from "../api/validation";
-import { maskInputs } from "../api/present";
-import {
-  NotificationResult,
-  NotificationStatus,
-  SubscriptionStatus,
-  type DevhostState,
-  type StoredNotification,
-  type StoredSubscription,
-} from "../state";
+import { findAction, findConsumer, confidentialIdsOf } from "../core/consumers";
+import { resolveConsumer, validateConsumerInputs } from "../core/validation";
+import { maskInputs } from "../core/masking";
+import { NotificationResult, NotificationStatus, SubscriptionStatus } from "../core/contracts";
+import type { DevhostState, StoredNotification, StoredSubscription } from "../core/state";
 import { MAX_PROBATION_RETRIES, MAX_TRANSIENT_RETRIES, probationWindow, retryDelay } from "./backoff";
-import { buildRequest, HISTORY_LIMIT, responseText, type OutgoingRequest } from "./request";
+import { buildRequest, HISTORY_LIMIT, responseText, type OutgoingRequest } from "../core/request";
 import { testSampleEvent } from "./testSample";
 import { sendDelivery, type DeliveryResponse, type SendOptions } from "./transport";
 
@@ -94,7 +88,7 @@ export class DeliveryEngine {
    */
   deliverEvent(subscription: StoredSubscription, event: Record<string, unknown>): StoredNotification | undefined {
     if (!findConsumer(subscription.consumerId)?.deliverable) return undefined;
-    if (subscription.status === SubscriptionStatus.onProbation && !this.probeDue(subscription)) {
+    if (subscription.status === SubscriptionStatus.OnProbation && !this.probeDue(subscription)) {
       this.state.countDropped(subscription.id);
       this.log(`[devhost] event ${String(event.id)} dropped: subscription ${subscription.id} is on probation`);
       return undefined;
@@ -171,8 +165,8 @@ export class DeliveryEngine {
       subscriptionId,
       subscriberId: source.subscriberId,
       eventId: String(event.id),
-      status: NotificationStatus.queued,
-      result: NotificationResult.pending,
+      status: NotificationStatus.Queued,
+      result: NotificationResult.Pending,
       createdDate: now,
       modifiedDate: now,
       details: {
@@ -224,13 +218,13 @@ export class DeliveryEngine {
 
   private async attempt(delivery: Delivery, attempt: number): Promise<void> {
     const startedAt = this.now();
-    const notification = this.update(delivery.notificationId, { status: NotificationStatus.requestInProgress }, { dequeuedDate: startedAt.toISOString() });
+    const notification = this.update(delivery.notificationId, { status: NotificationStatus.RequestInProgress }, { dequeuedDate: startedAt.toISOString() });
     let request: OutgoingRequest;
     try {
       request = this.build(delivery);
     } catch (error) {
       // Building failed: the notification fails, the subscription's status is not touched.
-      this.complete(delivery, NotificationResult.failed, { errorMessage: UNABLE_TO_SEND, errorDetail: (error as Error).message });
+      this.complete(delivery, NotificationResult.Failed, { errorMessage: UNABLE_TO_SEND, errorDetail: (error as Error).message });
       return;
     }
     this.update(delivery.notificationId, {}, {
@@ -297,17 +291,17 @@ export class DeliveryEngine {
 
   private settle(delivery: Delivery, attempt: number, outcome: Outcome): void {
     if (outcome === "transient" && !delivery.isTest && attempt < MAX_TRANSIENT_RETRIES) {
-      this.update(delivery.notificationId, { status: NotificationStatus.queuedForRetry });
+      this.update(delivery.notificationId, { status: NotificationStatus.QueuedForRetry });
       this.start(delivery, attempt + 1, retryDelay(attempt + 1, this.random) * this.timeScale);
       return;
     }
     const succeeded = outcome === "success";
-    this.complete(delivery, succeeded ? NotificationResult.succeeded : NotificationResult.failed);
+    this.complete(delivery, succeeded ? NotificationResult.Succeeded : NotificationResult.Failed);
     if (!delivery.isTest) this.updateSubscriptionAfter(delivery.subscriptionId, outcome);
   }
 
   private complete(delivery: Delivery, result: number, details: Partial<StoredNotification["details"]> = {}): void {
-    this.update(delivery.notificationId, { status: NotificationStatus.completed, result }, { ...details, completedDate: this.now().toISOString() });
+    this.update(delivery.notificationId, { status: NotificationStatus.Completed, result }, { ...details, completedDate: this.now().toISOString() });
   }
 
   private updateSubscriptionAfter(subscriptionId: string, outcome: Outcome): void {
@@ -317,16 +311,16 @@ export class DeliveryEngine {
     if (outcome === "success") {
       this.state.updateSubscription(subscriptionId, {
         lastSuccessfulAttemptDate: now,
-        ...(subscription.status === SubscriptionStatus.onProbation
-          ? { status: SubscriptionStatus.enabled, probationRetries: 0, lastProbationRetryDate: null }
+        ...(subscription.status === SubscriptionStatus.OnProbation
+          ? { status: SubscriptionStatus.Enabled, probationRetries: 0, lastProbationRetryDate: null }
           : {}),
       });
     } else if (outcome === "gone") {
-      this.state.updateSubscription(subscriptionId, { status: SubscriptionStatus.disabledBySystem, probationRetries: 0 });
-    } else if (subscription.status === SubscriptionStatus.enabled) {
-      this.state.updateSubscription(subscriptionId, { status: SubscriptionStatus.onProbation, probationRetries: 0, lastProbationRetryDate: now });
-    } else if (subscription.status === SubscriptionStatus.onProbation && subscription.probationRetries >= MAX_PROBATION_RETRIES) {
-      this.state.updateSubscription(subscriptionId, { status: SubscriptionStatus.disabledBySystem });
+      this.state.updateSubscription(subscriptionId, { status: SubscriptionStatus.DisabledBySystem, probationRetries: 0 });
+    } else if (subscription.status === SubscriptionStatus.Enabled) {
+      this.state.updateSubscription(subscriptionId, { status: SubscriptionStatus.OnProbation, probationRetries: 0, lastProbationRetryDate: now });
+    } else if (subscription.status === SubscriptionStatus.OnProbation && subscription.probationRetries >= MAX_PROBATION_RETRIES) {
+      this.state.updateSubscription(subscriptionId, { status: SubscriptionStatus.DisabledBySystem });
     }
   }
 }

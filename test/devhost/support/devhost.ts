@@ -2,8 +2,8 @@
 import "./selfGlobal";
 import { ServiceHooksRestClient } from "azure-devops-extension-api/ServiceHooks";
 import { GitRestClient } from "azure-devops-extension-api/Git";
-import { buildDevhost, type Devhost, type DevhostOptions } from "../../../src/devhost/server";
-import { DevhostState } from "../../../src/devhost/state";
+import { buildDevhost, type Devhost, type DevhostOptions } from "../../../src/devhost/host/server";
+import { DevhostState } from "../../../src/devhost/core/state";
 
 export interface RunningDevhost extends Devhost {
   origin: string;

@@ -6,8 +6,8 @@
  */
 import { createAzureDevOpsApi } from "../../../src/devhost/api";
 import { DeliveryEngine, type DeliverySender } from "../../../src/devhost/delivery/engine";
-import { SEED_PROJECT, seed } from "../../../src/devhost/seed";
-import { DevhostState } from "../../../src/devhost/state";
+import { SEED_PROJECT, seed } from "../../../src/devhost/core/seed";
+import { DevhostState } from "../../../src/devhost/core/state";
 import { configureHost, resetHost } from "../fakeSdk";
 import { setFetchHandler, type FetchCall } from "./fetch";
 

@@ -2,57 +2,15 @@
  * `npm run demo`: the Azure DevOps stand-in and a companion endpoint on loopback, a seeded project,
  * and a subscription that delivers to that endpoint. Prints the URL to open.
  *
- * Flags (or env): --port (DEVHOST_PORT, default 3000), --state-file (DEVHOST_STATE_FILE),
- * --seed / --no-seed, --subscriptions N (extra seeded subscriptions), --time-scale (DEVHOST_TIME_SCALE),
- * --endpoint-port (default 0 = any free port), --ready-file PATH (writes the URLs and tokens as JSON; for tests),
- * --allow-http (also accept and deliver to http://127.0.0.1 / localhost, e.g. your own endpoint without TLS),
- * --trust-certificate FILE (a PEM certificate deliveries trust, e.g. your own endpoint's self-signed one).
+ * Flags: see flags.ts; an unknown flag is refused with the list of known ones.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { CONSUMER_ID, consumer } from "../contract/manifest";
-import { PUBLISHER_ID } from "../contract/events";
+import { CONSUMER_ID, consumer } from "../../contract/manifest";
+import { PUBLISHER_ID } from "../../contract/events";
 import { startCompanion, type Companion } from "./companion";
+import { FlagError, parseFlags } from "./flags";
 import { buildDevhost } from "./server";
-import { DevhostState, newSubscriptionBookkeeping } from "./state";
-
-interface Flags {
-  port: number;
-  stateFile?: string;
-  seed: boolean;
-  subscriptions: number;
-  timeScale: number;
-  endpointPort: number;
-  readyFile?: string;
-  allowHttp: boolean;
-  trustCertificate?: string;
-}
-
-function parseFlags(argv: string[], env: NodeJS.ProcessEnv): Flags {
-  const values = new Map<string, string>();
-  const switches = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const [name, inline] = argv[i].replace(/^--/, "").split("=", 2);
-    if (name === "seed" || name === "no-seed" || name === "allow-http") switches.add(name);
-    else values.set(name, inline ?? argv[++i]);
-  }
-  const number = (name: string, fallback: number) => {
-    const raw = values.get(name);
-    const value = raw === undefined ? fallback : Number(raw);
-    if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a non-negative number, got "${raw}"`);
-    return value;
-  };
-  return {
-    port: number("port", Number(env.DEVHOST_PORT ?? 3000)),
-    stateFile: values.get("state-file") ?? env.DEVHOST_STATE_FILE,
-    seed: !switches.has("no-seed"),
-    subscriptions: number("subscriptions", 0),
-    timeScale: number("time-scale", Number(env.DEVHOST_TIME_SCALE ?? 1)) || 1,
-    endpointPort: number("endpoint-port", 0),
-    readyFile: values.get("ready-file"),
-    allowHttp: switches.has("allow-http"),
-    trustCertificate: values.get("trust-certificate"),
-  };
-}
+import { DevhostState, newSubscriptionBookkeeping } from "../core/state";
 
 const DEMO_SUBSCRIPTION_ID = "de000000-0000-4000-8000-000000000001";
 
@@ -141,6 +99,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof FlagError) {
+    process.stderr.write(`devhost: ${error.message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`devhost: ${String((error as Error)?.stack ?? error)}\n`);
   process.exit(1);
 });

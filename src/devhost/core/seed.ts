@@ -3,22 +3,14 @@
  * one built-in Web Hooks subscription, and a week of history (successes, a 401, a 500, a 503 retried).
  */
 import { randomUUID } from "node:crypto";
-import { PUBLISHER_ID, toRefName, type GitEventType } from "../contract/events";
-import { consumer as manifestConsumer } from "../contract/manifest";
+import { PUBLISHER_ID, toRefName, type GitEventType } from "../../contract/events";
+import { consumer as manifestConsumer } from "../../contract/manifest";
 import { hookRelayConsumer, webHooksConsumer, confidentialIdsOf } from "./consumers";
-import { maskInputs } from "./api/present";
-import { buildRequest } from "./delivery/request";
+import { maskInputs } from "./masking";
+import { buildRequest } from "./request";
 import { buildEvent } from "./publish";
-import {
-  DEFAULT_USER,
-  NotificationResult,
-  NotificationStatus,
-  SubscriptionStatus,
-  type DevhostState,
-  type Identity,
-  type StoredSubscription,
-  type SubscriptionStatusValue,
-} from "./state";
+import { NotificationResult, NotificationStatus, SubscriptionStatus } from "./contracts";
+import { DEFAULT_USER, type DevhostState, type Identity, type StoredSubscription } from "./state";
 
 export const SEED_PROJECT = { id: "00aa00aa-bb11-cc22-dd33-44ee44ee44ee", name: "Fabrikam-Fiber", description: "Fabrikam's fiber network apps" };
 
@@ -53,7 +45,7 @@ export interface SeedOptions {
 }
 
 interface SubscriptionSeed {
-  status: SubscriptionStatusValue;
+  status: SubscriptionStatus;
   eventType: GitEventType;
   url: string;
   repository?: string;
@@ -82,12 +74,12 @@ export function seed(state: DevhostState, options: SeedOptions = {}): void {
   const [fiber, web, payments, infrastructure] = data.repositories;
   const at = (days: number) => new Date(now.getTime() - days * 86_400_000).toISOString();
   const seeds: SubscriptionSeed[] = [
-    { status: SubscriptionStatus.enabled, eventType: "git.push", url: unreachable("/hooks/fiber"), repository: fiber.id, branch: "main", ageDays: 30 },
-    { status: SubscriptionStatus.enabled, eventType: "git.pullrequest.created", url: unreachable("/hooks/reviews"), repository: web.id, ageDays: 21, by: CHUCK },
-    { status: SubscriptionStatus.onProbation, eventType: "git.pullrequest.merged", url: unreachable("/hooks/payments"), repository: payments.id, probationRetries: 3, ageDays: 14 },
-    { status: SubscriptionStatus.disabledByUser, eventType: "ms.vss-code.git-pullrequest-comment-event", url: unreachable("/hooks/comments"), ageDays: 12 },
-    { status: SubscriptionStatus.disabledBySystem, eventType: "git.push", url: unreachable("/hooks/infra"), repository: infrastructure.id, probationRetries: 7, ageDays: 40 },
-    { status: SubscriptionStatus.disabledByInactiveIdentity, eventType: "git.pullrequest.updated", url: unreachable("/hooks/legacy"), ageDays: 90, by: NORMAN },
+    { status: SubscriptionStatus.Enabled, eventType: "git.push", url: unreachable("/hooks/fiber"), repository: fiber.id, branch: "main", ageDays: 30 },
+    { status: SubscriptionStatus.Enabled, eventType: "git.pullrequest.created", url: unreachable("/hooks/reviews"), repository: web.id, ageDays: 21, by: CHUCK },
+    { status: SubscriptionStatus.OnProbation, eventType: "git.pullrequest.merged", url: unreachable("/hooks/payments"), repository: payments.id, probationRetries: 3, ageDays: 14 },
+    { status: SubscriptionStatus.DisabledByUser, eventType: "ms.vss-code.git-pullrequest-comment-event", url: unreachable("/hooks/comments"), ageDays: 12 },
+    { status: SubscriptionStatus.DisabledBySystem, eventType: "git.push", url: unreachable("/hooks/infra"), repository: infrastructure.id, probationRetries: 7, ageDays: 40 },
+    { status: SubscriptionStatus.DisabledByInactiveIdentity, eventType: "git.pullrequest.updated", url: unreachable("/hooks/legacy"), ageDays: 90, by: NORMAN },
   ];
   const created = seeds.map((s) => state.addSubscription(hookRelaySubscription(s, at)));
   state.addSubscription(webHooksSubscription(at(60)));
@@ -98,7 +90,7 @@ export function seed(state: DevhostState, options: SeedOptions = {}): void {
     const repository = data.repositories[i % data.repositories.length];
     state.addSubscription(
       hookRelaySubscription(
-        { status: SubscriptionStatus.enabled, eventType: "git.push", url: unreachable(`/hooks/bulk-${i}`), repository: repository.id, ageDays: 1 + (i % 30) },
+        { status: SubscriptionStatus.Enabled, eventType: "git.push", url: unreachable(`/hooks/bulk-${i}`), repository: repository.id, ageDays: 1 + (i % 30) },
         at,
       ),
     );
@@ -112,7 +104,7 @@ function hookRelaySubscription(s: SubscriptionSeed, at: (days: number) => string
   if (s.branch) publisherInputs.branch = s.branch;
   const consumerInputs: Record<string, string> = { url: s.url, token: SAMPLE_TOKEN };
   const urlInput = manifestConsumer.inputDescriptors.find((i) => i.id === "url");
-  const disabledSince = s.status === SubscriptionStatus.enabled ? s.ageDays : Math.min(s.ageDays, 2);
+  const disabledSince = s.status === SubscriptionStatus.Enabled ? s.ageDays : Math.min(s.ageDays, 2);
   return {
     id: randomUUID(),
     status: s.status,
@@ -132,14 +124,14 @@ function hookRelaySubscription(s: SubscriptionSeed, at: (days: number) => string
     modifiedDate: at(disabledSince),
     probationRetries: s.probationRetries ?? 0,
     lastProbationRetryDate: s.probationRetries ? at(0.1) : null,
-    lastSuccessfulAttemptDate: s.status === SubscriptionStatus.enabled ? at(0.2) : null,
+    lastSuccessfulAttemptDate: s.status === SubscriptionStatus.Enabled ? at(0.2) : null,
   };
 }
 
 function webHooksSubscription(createdDate: string): StoredSubscription {
   return {
     id: randomUUID(),
-    status: SubscriptionStatus.enabled,
+    status: SubscriptionStatus.Enabled,
     publisherId: PUBLISHER_ID,
     eventType: "git.push",
     resourceVersion: null,
@@ -183,8 +175,8 @@ function addHistory(state: DevhostState, subscription: StoredSubscription, now: 
       subscriptionId: subscription.id,
       subscriberId: subscription.subscriberId,
       eventId: String(event.id),
-      status: NotificationStatus.completed,
-      result: succeeded ? NotificationResult.succeeded : NotificationResult.failed,
+      status: NotificationStatus.Completed,
+      result: succeeded ? NotificationResult.Succeeded : NotificationResult.Failed,
       createdDate: iso(0),
       modifiedDate: iso(status === 503 ? 2600 : 400),
       details: {

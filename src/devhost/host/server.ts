@@ -7,13 +7,13 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import { gitEventTypes } from "../contract/events";
-import { hubContribution, HUB_CONTRIBUTION_ID, manifest } from "../contract/manifest";
-import { createAzureDevOpsApi, type AzureDevOpsApi } from "./api";
-import { DeliveryEngine } from "./delivery/engine";
-import { publish, PublishError, type PublishRequest } from "./publish";
-import { seed } from "./seed";
-import { DevhostState, emptyData } from "./state";
+import { gitEventTypes } from "../../contract/events";
+import { hubContribution, HUB_CONTRIBUTION_ID, manifest } from "../../contract/manifest";
+import { createAzureDevOpsApi, type AzureDevOpsApi } from "../api";
+import { DeliveryEngine } from "../delivery/engine";
+import { publish, PublishError, type PublishRequest } from "../core/publish";
+import { seed } from "../core/seed";
+import { DevhostState, emptyData } from "../core/state";
 
 export interface DevhostOptions {
   state?: DevhostState;
@@ -82,7 +82,7 @@ export function buildDevhost(options: DevhostOptions = {}): Devhost {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => done(null, body));
 
-  app.register(fastifyStatic, { root: join(root, "src/devhost/public"), prefix: "/_devhost/static/" });
+  app.register(fastifyStatic, { root: join(root, "src/devhost/host/public"), prefix: "/_devhost/static/" });
   app.register(fastifyStatic, { root: join(root, "dist/hub"), prefix: "/dist/hub/", decorateReply: false });
   app.register(fastifyStatic, { root: join(root, "images"), prefix: "/images/", decorateReply: false });
 

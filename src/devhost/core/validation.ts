@@ -4,10 +4,10 @@
  * data type, pattern, length and possible values.
  */
 import type { ManifestInputDescriptor } from "../../contract/manifest";
-import { findAction, findConsumer, inputDescriptorsOf, supportsEventType, type ConsumerModel } from "../consumers";
-import { isLoopbackHttp } from "../loopback";
-import { MASK } from "./present";
-import { ApiError, errorTypes } from "./wire";
+import { findAction, findConsumer, inputDescriptorsOf, supportsEventType, type ConsumerModel } from "./consumers";
+import { isLoopbackHttp } from "./loopback";
+import { MASK } from "./masking";
+import { ApiError, errorTypes } from "./errors";
 
 export interface InputValidationOptions {
   /** The stored values when replacing; "********" keeps the stored confidential value. */

@@ -4,8 +4,8 @@
  */
 import type { IncomingHttpHeaders } from "node:http";
 import type { ManifestPublishEvent } from "../../contract/manifest";
-import { MASK } from "../api/present";
-import { isLoopbackHttp } from "../loopback";
+import { MASK } from "./masking";
+import { isLoopbackHttp } from "./loopback";
 import { parseSetting, shapeEvent, type MessageFormat, type ResourceDetails } from "./shaping";
 import { renderTemplate } from "./templates";
 

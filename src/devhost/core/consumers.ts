@@ -7,7 +7,7 @@ import {
   consumer as manifestConsumer,
   type ManifestConsumerAction,
   type ManifestInputDescriptor,
-} from "../contract/manifest";
+} from "../../contract/manifest";
 
 export interface ConsumerModel {
   id: string;

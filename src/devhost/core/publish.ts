@@ -3,11 +3,11 @@
  * placed in a project and repository of the stand-in, published to every matching subscription.
  */
 import { randomUUID } from "node:crypto";
-import { isGitEventType, PUBLISHER_ID, toRefName, type GitEventType } from "../contract/events";
-import { extractFacts, type EventFacts } from "../contract/facts";
-import { loadSample } from "../contract/samples";
-import type { DeliveryEngine } from "./delivery/engine";
-import { SubscriptionStatus, type DevhostState, type Repository, type StoredNotification, type StoredSubscription } from "./state";
+import { isGitEventType, PUBLISHER_ID, toRefName, type GitEventType } from "../../contract/events";
+import { extractFacts, type EventFacts } from "../../contract/facts";
+import { loadSample } from "../../contract/samples";
+import { SubscriptionStatus } from "./contracts";
+import type { DevhostState, Repository, StoredNotification, StoredSubscription } from "./state";
 
 export interface PublishRequest {
   eventType: string;
@@ -136,18 +136,24 @@ export interface PublishResult {
   dropped: string[];
 }
 
-export function publish(state: DevhostState, engine: DeliveryEngine, request: PublishRequest, now = new Date()): PublishResult {
+/** What publishing hands each matching subscription to: the delivery engine. */
+export interface EventDelivery {
+  /** The notification created, or undefined when the event is dropped (probation window, undeliverable consumer). */
+  deliverEvent(subscription: StoredSubscription, event: Json): StoredNotification | undefined;
+}
+
+export function publish(state: DevhostState, engine: EventDelivery, request: PublishRequest, now = new Date()): PublishResult {
   const event = buildEvent(state, request, now);
   const facts = extractFacts(event);
   const notifications: StoredNotification[] = [];
   const dropped: string[] = [];
-  const active: number[] = [SubscriptionStatus.enabled, SubscriptionStatus.onProbation];
+  const active: number[] = [SubscriptionStatus.Enabled, SubscriptionStatus.OnProbation];
   for (const subscription of state.data.subscriptions) {
     if (subscription.publisherId !== PUBLISHER_ID || subscription.eventType !== event.eventType) continue;
     if (!active.includes(subscription.status) || !matches(state, subscription, event, facts, request)) continue;
     const notification = engine.deliverEvent(subscription, event);
     if (notification) notifications.push(notification);
-    else if (subscription.status === SubscriptionStatus.onProbation) dropped.push(subscription.id);
+    else if (subscription.status === SubscriptionStatus.OnProbation) dropped.push(subscription.id);
   }
   return { event, notifications, dropped };
 }

@@ -6,6 +6,7 @@
  * (the real service keeps them in its secret store) and masked by the API on every read.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import type { NotificationResult, NotificationStatus, SubscriptionStatus } from "./contracts";
 
 export type IsoDate = string;
 
@@ -31,22 +32,9 @@ export interface Repository {
   branches: string[];
 }
 
-/** SubscriptionStatus values of azure-devops-extension-api/ServiceHooks. */
-export const SubscriptionStatus = {
-  enabled: 0,
-  onProbation: 10,
-  disabledByUser: 20,
-  disabledBySystem: 30,
-  disabledByInactiveIdentity: 40,
-} as const;
-export type SubscriptionStatusValue = (typeof SubscriptionStatus)[keyof typeof SubscriptionStatus];
-
-export const NotificationStatus = { queued: 10, processing: 20, requestInProgress: 30, queuedForRetry: 40, completed: 100 } as const;
-export const NotificationResult = { pending: 0, succeeded: 10, failed: 20, filtered: 30 } as const;
-
 export interface StoredSubscription {
   id: string;
-  status: SubscriptionStatusValue;
+  status: SubscriptionStatus;
   publisherId: string;
   eventType: string;
   resourceVersion: string | null;
@@ -108,8 +96,8 @@ export interface StoredNotification {
   subscriptionId: string;
   subscriberId: string;
   eventId: string;
-  status: number;
-  result: number;
+  status: NotificationStatus;
+  result: NotificationResult;
   createdDate: IsoDate;
   modifiedDate: IsoDate;
   details: NotificationDetails;

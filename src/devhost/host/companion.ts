@@ -6,9 +6,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildServer } from "../endpoint/server";
-import { openStore } from "../endpoint/store";
-import { generateToken } from "../endpoint/tokens";
+import { buildServer } from "../../endpoint/server";
+import { openStore } from "../../endpoint/store";
+import { generateToken } from "../../endpoint/tokens";
 import { generateLocalCertificate } from "./tls";
 
 export interface Companion {
