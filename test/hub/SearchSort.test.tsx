@@ -193,15 +193,19 @@ describe("rows whose delivery health is still loading", () => {
     const original = HooksService.prototype.deliveryHealth;
     let batches = 0;
     jest.spyOn(HooksService.prototype, "deliveryHealth").mockImplementation(async function (this: HooksService, ids: string[]) {
-      // Hold the second batch: the six seeded rows and bulk-0 … bulk-43 get their health, bulk-44 … bulk-59 stay loading.
-      if (++batches === 2) await held;
+      // The first batch is the rows on screen (the six seeded ones, bulk-0, bulk-1 …); every later one is held.
+      if (++batches > 1) await held;
       return original.call(this, ids);
     });
     const user = userEvent.setup();
     await renderHub();
+    await healthLoaded();
+    expect(shownEndpoints()).toContain("bulk-5");
+    expect(shownEndpoints()).not.toContain("bulk-50");
+    // The filter brings bulk-50 … bulk-59 onto the screen: their health is asked for and held.
+    await user.click(filterBox());
+    await user.paste("hooks/bulk-5");
     await waitFor(() => expect(batches).toBe(2));
-    // bulk-5 has loaded (no deliveries kept), bulk-50 … bulk-59 have not; the filter keeps them all on screen.
-    await user.type(filterBox(), "hooks/bulk-5");
     const stillLoading = () => dataRows().map((row) => row.textContent?.includes("Loading…"));
     const loadedFirst = [false, ...Array<boolean>(10).fill(true)];
     expect(stillLoading()).toEqual(loadedFirst);
@@ -216,7 +220,10 @@ describe("rows whose delivery health is still loading", () => {
     release();
     await healthLoaded();
     expect(shownEndpoints()).toHaveLength(11);
-    expect(callsTo(devhost, "POST", /NotificationsQuery$/i)).toHaveLength(2);
+    // The rows on screen, those the filter brought, then (for the sort) all the others: each subscription once.
+    const asked = callsTo(devhost, "POST", /NotificationsQuery$/i).flatMap((call) => JSON.parse(call.body ?? "{}").subscriptionIds as string[]);
+    expect(asked).toHaveLength(66);
+    expect(new Set(asked).size).toBe(66);
   });
 });
 
