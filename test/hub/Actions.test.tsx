@@ -122,3 +122,40 @@ test("Re-enable all lists the failed subscriptions, then re-enables exactly thos
   expect(dataRows().map(statusOf)).toEqual(["Enabled", "Enabled", "Enabled", "Disabled by user", "Enabled", "Enabled"]);
   expect(screen.getByRole("menuitem", { name: "Re-enable all" })).toHaveAttribute("aria-disabled", "true");
 });
+
+describe("errors Azure DevOps returns for a change appear in the panel, in words", () => {
+  const isPut = (call: { method: string; url: string }) => call.method === "PUT" && /_apis\/hooks\/Subscriptions\//i.test(call.url);
+
+  test("400 with a message: what was refused and why", async () => {
+    devhost.failWith(isPut, 400, "The value of input 'url' resolves to a private or loopback address, which Azure DevOps Services does not deliver to.");
+    const user = userEvent.setup();
+    await renderHub();
+    const panel = await openDetails("hooks/comments");
+    await user.click(within(panel).getByRole("button", { name: "Enable subscription" }));
+    const alert = await within(panel).findByRole("alert");
+    expect(alert).toHaveTextContent("Azure DevOps refused the change");
+    expect(alert).toHaveTextContent("resolves to a private or loopback address");
+    expect(statusOf(rowWith("hooks/comments"))).toBe("Disabled by user");
+  });
+
+  test("403 for a permission names the permission; 403 for a scope says the extension may not do it", async () => {
+    let scope = false;
+    devhost.failWith((call) => isPut(call) && !scope, 403, "TF400813: The user is not authorized to access this resource.");
+    devhost.failWith((call) => isPut(call) && scope, 403, "The access token does not have the required scope vso.build for this event type.");
+    const user = userEvent.setup();
+    await renderHub();
+    const panel = await openDetails("hooks/fiber");
+    await user.click(within(panel).getByRole("button", { name: "Disable subscription" }));
+    expect(await within(panel).findByRole("alert")).toHaveTextContent('You need the "Edit subscriptions" permission');
+    expect(within(panel).getByRole("alert")).toHaveTextContent("Azure DevOps said: TF400813");
+
+    scope = true;
+    await user.click(within(panel).getByRole("button", { name: "Disable subscription" }));
+    await waitFor(() => expect(within(panel).getByRole("alert")).toHaveTextContent("Hook Relay is not allowed to do this"));
+    expect(within(panel).getByRole("alert")).toHaveTextContent("The extension's access (vso.code) does not cover this kind of subscription");
+    // Closing the panel takes its error along; it does not reappear on the page.
+    await user.click(within(panel).getByRole("button", { name: "Close" }));
+    await waitFor(() => expect(screen.queryByRole("dialog", { name: / subscription$/ })).not.toBeInTheDocument());
+    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
+  });
+});

@@ -10,29 +10,78 @@ beforeEach(() => {
 });
 afterEach(() => devhost.close());
 
-test("loads history only when a subscription is opened, and filters it by result", async () => {
+test("loads history only when a subscription is opened; entries show result and time, and opening one fetches its details", async () => {
+  const subscription = seededSubscription(devhost, "/hooks/fiber");
   const user = userEvent.setup();
   await renderHub();
-  expect(callsTo(devhost, "GET", /Notifications$/i)).toHaveLength(0);
+  expect(callsTo(devhost, "GET", /Notifications/i)).toHaveLength(0);
   const panel = await openDetails("hooks/fiber");
   const history = within(panel).getByRole("region", { name: "Notification history" });
   const list = await within(history).findByRole("list", { name: "Notifications" });
-  expect(within(list).getAllByRole("button")).toHaveLength(6);
+  const entries = within(list).getAllByRole("button");
+  expect(entries).toHaveLength(6);
+  for (const entry of entries) expect(entry.textContent).toMatch(/^#\d+ · (Delivered|Failed) · \w{3} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s[AP]M$/);
   expect(callsTo(devhost, "GET", /Notifications$/i)).toHaveLength(1);
+  expect(callsTo(devhost, "GET", /Notifications\/\d+$/i)).toHaveLength(0);
 
   await user.selectOptions(within(history).getByLabelText("Result"), "Failed");
   const failed = within(list).getAllByRole("button");
   expect(failed).toHaveLength(1);
-  expect(failed[0]).toHaveTextContent("Failed · HTTP 401");
+  expect(failed[0]).toHaveTextContent(/^#(\d+) · Failed · /);
+  const id = /^#(\d+)/.exec(failed[0].textContent ?? "")?.[1];
   await user.click(failed[0]);
   expect(failed[0]).toHaveAttribute("aria-expanded", "true");
-  const detail = within(history).getByRole("region", { name: /^Notification \d+$/ });
-  expect(detail).toHaveTextContent("Response statusHTTP 401");
+  const detail = within(history).getByRole("region", { name: `Notification ${id}` });
+  await waitFor(() => expect(detail).toHaveTextContent("Response statusHTTP 401"));
+  expect(callsTo(devhost, "GET", /Notifications\/\d+$/i).map((call) => new URL(call.url).pathname.toLowerCase())).toEqual([
+    `/fabrikam/_apis/hooks/subscriptions/${subscription.id}/notifications/${id}`,
+  ]);
   expect(detail).toHaveTextContent("Response status code does not indicate success: 401 (Unauthorized).");
   expect(within(detail).getByLabelText("Request")).toHaveTextContent("Method: POST, RequestUri: 'https://localhost:8443/hooks/fiber'");
   expect(within(detail).getByLabelText("Request")).toHaveTextContent("Authorization: Bearer ********");
   expect(within(detail).getByLabelText("Request")).not.toHaveTextContent("seeded-token-0123456789abcdef");
   expect(within(detail).getByRole("group", { name: "Event payload" })).toHaveTextContent('"eventType": "git.push"');
+  expect(within(detail).queryByRole("note")).not.toBeInTheDocument();
+});
+
+test("says plainly when Azure DevOps withheld the request, response and event", async () => {
+  // What a caller without diagnostics rights gets: event, request and response null, hence left out.
+  devhost.rewrite(
+    (call) => /Notifications\/\d+$/i.test(call.url),
+    (body) => {
+      const { event, request, response, ...details } = (body as { details: Record<string, unknown> }).details;
+      return { ...(body as object), details };
+    },
+  );
+  const user = userEvent.setup();
+  await renderHub();
+  const panel = await openDetails("hooks/fiber");
+  const list = await within(panel).findByRole("list", { name: "Notifications" });
+  await user.selectOptions(within(panel).getByLabelText("Result"), "Failed");
+  await user.click(within(list).getByRole("button"));
+  const detail = within(panel).getByRole("region", { name: /^Notification \d+$/ });
+  const note = await within(detail).findByRole("note");
+  expect(note).toHaveTextContent("Azure DevOps withheld the request, the response and the event");
+  expect(note).toHaveTextContent("only the subscription's creator, project administrators and project collection administrators may see them");
+  // What is not withheld still shows: the result, the error and the attempts.
+  expect(detail).toHaveTextContent("ResultFailed");
+  expect(detail).toHaveTextContent("Response status code does not indicate success: 401 (Unauthorized).");
+  expect(detail).toHaveTextContent("Response statusNot available");
+  expect(within(detail).queryByLabelText("Request")).not.toBeInTheDocument();
+  expect(within(detail).queryByRole("group", { name: "Event payload" })).not.toBeInTheDocument();
+});
+
+test("an entry whose notification is gone says so", async () => {
+  devhost.failWith((call) => /Notifications\/\d+$/i.test(call.url), 404, "Notification 3 could not be found.");
+  const user = userEvent.setup();
+  await renderHub();
+  const panel = await openDetails("hooks/fiber");
+  const list = await within(panel).findByRole("list", { name: "Notifications" });
+  await user.click(within(list).getAllByRole("button")[0]);
+  const alert = await within(panel).findByRole("alert");
+  expect(alert).toHaveTextContent("Azure DevOps could not find it");
+  expect(alert).toHaveTextContent("Notification 3 could not be found. It may have been deleted: refresh the page.");
+  expect(within(panel).queryByRole("button", { name: "Retry" })).not.toBeInTheDocument();
 });
 
 test("filters history by time", async () => {

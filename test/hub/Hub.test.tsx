@@ -22,11 +22,6 @@ test("lists this project's Hook Relay subscriptions in words, one row per status
   expect(rowWith("hooks/comments")).toHaveTextContent("Any repository, any branch");
   const statuses = rows.map((row) => row.querySelector(".hr-status")?.textContent);
   expect(statuses).toEqual(["Enabled", "Enabled", "On probation", "Disabled by user", "Disabled by system", "Disabled: inactive owner"]);
-  // Seeded history of the push subscription: 200, 200, 401, 200, 503 then 200, 200.
-  expect(rowWith("hooks/fiber")).toHaveTextContent("83% of 6");
-  expect(rowWith("hooks/infra")).toHaveTextContent("0% of 1");
-  expect(rowWith("hooks/infra")).toHaveTextContent("Failed,");
-  expect(rowWith("hooks/reviews")).toHaveTextContent("No deliveries kept");
   expect(rowWith("hooks/legacy")).toHaveTextContent("Normal Paulk");
   for (const repository of devhost.state.data.repositories) expect(document.body.textContent).not.toContain(repository.id);
 });
@@ -42,8 +37,26 @@ test("asks for this project's subscriptions of this extension's consumer, and fo
   });
   expect(query.headers.accept).toMatch(/api-version=.*enumsAsNumbers=true;msDateFormat=true;noArrayWrap=true/);
   expect(query.headers.authorization).toBe("Bearer fake-access-token");
-  expect(callsTo(devhost, "POST", /NotificationsQuery$/i)).toHaveLength(1);
+  const health = callsTo(devhost, "POST", /NotificationsQuery$/i);
+  expect(health).toHaveLength(1);
+  // includeDetails left unset: with false Azure DevOps returns the summary only, no newest notification.
+  expect(JSON.parse(health[0].body ?? "{}")).toEqual({
+    subscriptionIds: devhost.state.data.subscriptions.filter((s) => s.consumerId === CONSUMER_ID).map((s) => s.id),
+    maxResultsPerSubscription: 1,
+    maxResults: 6,
+  });
   expect(callsTo(devhost, "GET", /Notifications/i)).toHaveLength(0);
+});
+
+test("last delivery and success rate come from the same answer and agree", async () => {
+  await renderHub();
+  await healthLoaded();
+  // fiber: 200, 200, 401, 200, 503 then 200, 200 — the newest one delivered, 5 of 6 completed ones.
+  expect(rowWith("hooks/fiber")).toHaveTextContent(/Delivered, \w{3} \d{1,2}, \d{4}/);
+  expect(rowWith("hooks/fiber")).toHaveTextContent("83% of 6 succeeded");
+  expect(rowWith("hooks/infra")).toHaveTextContent(/Failed, \w{3} \d{1,2}, \d{4}.*0% of 1 succeeded/);
+  // reviews: nothing kept, on both lines.
+  expect(rowWith("hooks/reviews")).toHaveTextContent("No deliveries kept—");
 });
 
 test("never renders confidential inputs, also for other consumers' subscriptions", async () => {
@@ -62,6 +75,39 @@ test("never renders confidential inputs, also for other consumers' subscriptions
   expect(text).not.toContain("********");
   expect(screen.getByText(/Read-only/)).toBeInTheDocument();
   expect(screen.queryByRole("button", { name: "Send a test event" })).not.toBeInTheDocument();
+});
+
+describe("what Azure DevOps really sends", () => {
+  const subscriptionAnswers = (call: { url: string }) => /SubscriptionsQuery$/i.test(call.url);
+  type Listed = { results: Record<string, unknown>[] };
+
+  test("a date in year 1 is never, a missing status is enabled, an identity with only an id is an unknown user", async () => {
+    devhost.rewrite(subscriptionAnswers, (body) => {
+      const answer = body as Listed;
+      for (const s of answer.results) {
+        // DateTime.MinValue, as the service writes lastProbationRetryDate of a subscription never on probation.
+        s.lastProbationRetryDate ??= "/Date(-62135596800000)/";
+        if (s.status === 0) delete s.status;
+        if (String((s.consumerInputs as { url: string }).url).includes("hooks/reviews")) {
+          s.createdBy = { id: (s.createdBy as { id: string }).id };
+          s.modifiedBy = { id: (s.modifiedBy as { id: string }).id };
+        }
+      }
+      return answer;
+    });
+    const user = userEvent.setup();
+    await renderHub();
+    await healthLoaded();
+    expect(rowWith("hooks/fiber").querySelector(".hr-status")).toHaveTextContent("Enabled");
+    expect(rowWith("hooks/reviews")).toHaveTextContent("Created by Unknown user");
+    await user.click(within(rowWith("hooks/reviews")).getByRole("button", { name: /^Details of/ }));
+    const panel = await screen.findByRole("dialog", { name: / subscription$/ });
+    expect(within(panel).getByRole("region", { name: "Status" })).toHaveTextContent("Azure DevOps delivers every matching event.");
+    expect(within(panel).getByRole("region", { name: "Status" })).not.toHaveTextContent("Last probe");
+    expect(within(panel).getByText("Created").nextSibling).toHaveTextContent(/ by Unknown user$/);
+    expect(within(panel).getByRole("button", { name: "Disable subscription" })).toBeInTheDocument();
+    expect(document.body.textContent).not.toMatch(/\b1, 12:00|undefined/);
+  });
 });
 
 test("shows the empty state with how to create the first subscription", async () => {

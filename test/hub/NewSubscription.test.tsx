@@ -77,3 +77,20 @@ test("shows the server's rejection inside the form", async () => {
   expect(await within(dialog).findByText('You need the "Edit subscriptions" permission')).toBeInTheDocument();
   expect(dataRows()).toHaveLength(6);
 });
+
+test("a 400 from Azure DevOps shows its message in the form, in words", async () => {
+  devhost.failWith(
+    (call) => call.method === "POST" && /_apis\/hooks\/Subscriptions$/i.test(call.url),
+    400,
+    "Subscription input 'url' is not valid: the host name could not be resolved.",
+  );
+  const user = userEvent.setup();
+  const dialog = await openForm(user);
+  await user.type(within(dialog).getByLabelText("Endpoint URL (required)"), "https://hooks.example.invalid/hooks");
+  await user.type(within(dialog).getByLabelText("Token (required)"), "a-long-enough-token-123");
+  await user.click(within(dialog).getByRole("button", { name: "Create" }));
+  const alert = await within(dialog).findByRole("alert");
+  expect(alert).toHaveTextContent("Azure DevOps refused the change");
+  expect(alert).toHaveTextContent("Subscription input 'url' is not valid: the host name could not be resolved.");
+  expect(within(dialog).getByRole("button", { name: "Create" })).toBeEnabled();
+});

@@ -30,7 +30,7 @@ export function describeProblem(error: unknown, operation: Operation = "view"): 
     };
   }
   if (status === 404) {
-    return { title: "Not found", detail: said ?? "It may have been deleted. Refresh the page.", retryable: true };
+    return { title: "Azure DevOps could not find it", detail: `${said ? `${said} ` : ""}It may have been deleted: refresh the page.`, retryable: false };
   }
   if (e.name === "NetworkException") {
     return { title: "Azure DevOps could not be reached", detail: said ?? "Check your network connection.", retryable: true };
