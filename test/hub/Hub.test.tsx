@@ -141,3 +141,13 @@ test("reports a network failure and loads after Retry", async () => {
   await user.click(screen.getByRole("button", { name: "Retry" }));
   await waitFor(() => expect(dataRows()).toHaveLength(6));
 });
+
+test("rows whose history cannot be read say so, never that nothing was delivered", async () => {
+  devhost.failWith((call) => /NotificationsQuery$/i.test(call.url), 403, "TF400813: The user is not authorized to access this resource.");
+  await renderHub();
+  await healthLoaded();
+  for (const row of dataRows()) {
+    expect(row).toHaveTextContent('History unavailableYou need the "View subscriptions" permission');
+    expect(row).not.toHaveTextContent("No deliveries kept");
+  }
+});

@@ -3,7 +3,7 @@ import { Spinner, SpinnerSize } from "azure-devops-ui/Spinner";
 import type { Notification } from "azure-devops-extension-api/ServiceHooks";
 import type { HooksService } from "../services/HooksService";
 import { formatDateTime, formatDuration } from "../model/format";
-import { describeResult, missingDetails, statusCodeOf } from "../model/notifications";
+import { describeResult, missingDetails, statusCodeOf, type MissingDetails } from "../model/notifications";
 import { ErrorCard } from "./ErrorCard";
 import { JsonViewer } from "./JsonViewer";
 
@@ -40,35 +40,47 @@ export function NotificationDetail(props: NotificationDetailProps): JSX.Element 
         <dd>{describeResult(notification)}</dd>
         <dt>Created</dt>
         <dd>{formatDateTime(notification.createdDate, "unknown")}</dd>
+        {loaded ? <RecordedFacts details={loaded.details ?? {}} missing={missingDetails(loaded)} /> : null}
       </dl>
       {error ? <ErrorCard error={error} onRetry={() => setAttempt((a) => a + 1)} /> : null}
       {!error && !loaded ? <Spinner size={SpinnerSize.small} label="Loading details…" /> : null}
-      {loaded ? <Details notification={loaded} /> : null}
+      {loaded ? <RecordedExchange details={loaded.details ?? {}} missing={missingDetails(loaded)} /> : null}
     </section>
   );
 }
 
-function Details(props: { notification: Notification }): JSX.Element {
-  const { notification } = props;
-  const details: Partial<Notification["details"]> = notification.details ?? {};
-  const missing = missingDetails(notification);
+interface RecordedProps {
+  details: Partial<Notification["details"]>;
+  missing: MissingDetails | undefined;
+}
+
+/** Status code, attempts, duration and error: Azure DevOps sends these to every caller. */
+function RecordedFacts(props: RecordedProps): JSX.Element {
+  const { details, missing } = props;
   const statusCode = statusCodeOf(details.response);
   return (
     <>
-      <dl className="hr-facts">
-        <dt>Response status</dt>
-        <dd>{statusCode ? `HTTP ${statusCode}` : missing ? "Not available" : "No response"}</dd>
-        <dt>Attempts</dt>
-        <dd>{details.requestAttempts ?? 0}</dd>
-        <dt>Duration</dt>
-        <dd>{formatDuration(details.requestDuration)}</dd>
-        {details.errorMessage ? (
-          <>
-            <dt>Error</dt>
-            <dd className="hr-error-text">{details.errorMessage}</dd>
-          </>
-        ) : null}
-      </dl>
+      <dt>Response status</dt>
+      <dd>{statusCode ? `HTTP ${statusCode}` : missing ? "Not available" : "No response"}</dd>
+      <dt>Attempts</dt>
+      <dd>{details.requestAttempts ?? 0}</dd>
+      <dt>Duration</dt>
+      <dd>{formatDuration(details.requestDuration)}</dd>
+      {details.errorMessage ? (
+        <>
+          <dt>Error</dt>
+          <dd className="hr-error-text">{details.errorMessage}</dd>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+/** The request, response and event, or why Azure DevOps did not send them. */
+function RecordedExchange(props: RecordedProps): JSX.Element {
+  const { details, missing } = props;
+  return (
+    <>
       {details.errorDetail ? <Recorded title="Error detail" text={details.errorDetail} /> : null}
       {missing ? (
         <p className="hr-withheld" role="note">

@@ -1,7 +1,8 @@
 /**
  * Loads delivery health only for the subscriptions the page asks about (the rows on screen), in as
- * few NotificationsQuery requests as the batch size allows: every id asked for in the same turn of
- * the event loop (one render of the table) goes into the same batch, and no id is asked for twice.
+ * few NotificationsQuery requests as the batch size allows: the ids asked for within `windowMs` of
+ * the first one go into the same batch (the table fills the screen over a few frames, and a scroll
+ * brings rows in over many), and no id is asked for twice.
  */
 import { describeProblem } from "../model/errors";
 import type { DeliveryHealth, RowHealth } from "../model/notifications";
@@ -19,6 +20,7 @@ export class HealthLoader {
     /** Receives each batch's health by lower-case subscription id, including the ids that failed. */
     private readonly onLoaded: (health: Map<string, RowHealth>) => void,
     private readonly batchSize = HEALTH_BATCH_SIZE,
+    private readonly windowMs = 100,
   ) {}
 
   request(subscriptionIds: Iterable<string>): void {
@@ -29,7 +31,7 @@ export class HealthLoader {
       this.asked.add(key);
       this.waiting.push(key);
     }
-    if (wasIdle && this.waiting.length > 0) queueMicrotask(() => this.flush());
+    if (wasIdle && this.waiting.length > 0) setTimeout(() => this.flush(), this.windowMs);
   }
 
   /** Ask again, e.g. after a test delivery added to the subscription's history. */
