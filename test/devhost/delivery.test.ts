@@ -4,7 +4,8 @@ import { loadTestSample } from "../../src/contract/samples";
 import { DeliveryEngine, type DeliveryOptions } from "../../src/devhost/delivery/engine";
 import { publish } from "../../src/devhost/core/publish";
 import { seed, SEED_PROJECT } from "../../src/devhost/core/seed";
-import { NotificationResult, SubscriptionStatus } from "../../src/devhost/core/contracts";
+import { NotificationResult, NotificationStatus, SubscriptionStatus } from "../../src/devhost/core/contracts";
+import { serviceTimestamp } from "../../src/devhost/core/dates";
 import { DevhostState, type StoredSubscription } from "../../src/devhost/core/state";
 import { startReceiver, type Receiver } from "./support/receiver";
 
@@ -24,7 +25,8 @@ function setUp(options: DeliveryOptions = {}, inputs: Record<string, string> = {
   seed(state);
   // Only our subscription is active, so the receiver sees exactly its deliveries.
   for (const s of state.data.subscriptions) s.status = SubscriptionStatus.DisabledByUser;
-  engine = new DeliveryEngine(state, { timeScale: 0.0001, allowHttp: true, random: () => 0.5, ...options });
+  // The receiver listens on loopback, which Azure DevOps Services would refuse.
+  engine = new DeliveryEngine(state, { timeScale: 0.0001, allowHttp: true, allowLocalDelivery: true, random: () => 0.5, ...options });
   receiver.received.length = 0;
   receiver.script([]);
   const now = new Date().toISOString();
@@ -61,26 +63,28 @@ test("POSTs the shaped event with the rendered Authorization header and records 
   expect(delivery.body).not.toHaveProperty("scope");
   const stored = state.notification(notifications[0].id)!;
   expect(stored.result).toBe(NotificationResult.Succeeded);
-  expect(stored.details.request).toContain("Authorization: Bearer ********");
-  expect(stored.details.request).not.toContain(TOKEN);
-  expect(stored.details.response).toMatch(/^StatusCode: 200, ReasonPhrase: 'OK'/);
-  expect(stored.details.response).toContain("x-receiver: test");
-  expect(stored.details.response).not.toContain("never read");
-  expect(stored.details.consumerInputs.token).toBe("********");
+  expect(stored.details!.request).toContain("Authorization: Bearer ********");
+  expect(stored.details!.request).not.toContain(TOKEN);
+  expect(stored.details!.response).toMatch(/^StatusCode: 200, ReasonPhrase: 'OK'/);
+  expect(stored.details!.response).toContain("x-receiver: test");
+  expect(stored.details!.response).not.toContain("never read");
+  expect(stored.details!.consumerInputs.token).toBe("********");
   expect(state.subscription(subscription.id)?.lastSuccessfulAttemptDate).not.toBeNull();
 });
 
 test.each([
   ["minimal", "text", { resource: ["pushId", "url"], message: ["text"] }],
-  ["none", "none", { resource: null, message: null }],
+  ["none", "none", { resource: undefined, message: null }],
 ])("shapes the body: resourceDetailsToSend=%s, messagesToSend=%s", async (details, messages, expected) => {
   setUp({}, { resourceDetailsToSend: details, messagesToSend: messages });
   await push();
   const body = receiver.received[0].body;
-  const keys = (value: unknown) => (value === null ? null : Object.keys(value as object).sort());
+  const keys = (value: unknown) => (value === null || value === undefined ? value : Object.keys(value as object).sort());
   expect(keys(body.resource)).toEqual(expected.resource && [...expected.resource].sort());
   expect(keys(body.message)).toEqual(expected.message);
-  if (details === "none") expect(body.resourceVersion).toBeNull();
+  // "none" leaves resource and resourceVersion out of the body, not null (rest-responses §3).
+  if (details === "none") expect(body).not.toHaveProperty("resource");
+  if (details === "none") expect(body).not.toHaveProperty("resourceVersion");
   expect(Object.keys(body.detailedMessage as object).sort()).toEqual(["html", "markdown", "text"]);
 });
 
@@ -101,7 +105,7 @@ test("retries a 503 with the same event id, then succeeds", async () => {
   expect(new Set(receiver.received.map((r) => r.body.id)).size).toBe(1);
   const stored = state.notification(notifications[0].id)!;
   expect(stored.result).toBe(NotificationResult.Succeeded);
-  expect(stored.details.requestAttempts).toBe(3);
+  expect(stored.details!.requestAttempts).toBe(3);
 });
 
 test("a 410 disables the subscription at once", async () => {
@@ -148,14 +152,14 @@ test("a request that cannot be built fails the notification and leaves the statu
   const stored = state.notification(notifications[0].id)!;
   expect(receiver.received).toHaveLength(0);
   expect(stored.result).toBe(NotificationResult.Failed);
-  expect(stored.details.errorDetail).toContain("is restricted to using only HTTPS");
+  expect(stored.details!.errorDetail).toContain("is restricted to using only HTTPS");
   expect(state.subscription(subscription.id)?.status).toBe(SubscriptionStatus.Enabled);
 });
 
 test("a test notification sends the canned sample, once, without touching the subscription", async () => {
   const subscription = setUp();
   receiver.script([], 503);
-  const queued = await engine.sendTest({ subscriptionId: subscription.id, details: { eventType: "git.pullrequest.created" } });
+  const queued = await engine.sendTest({ subscriptionId: subscription.id, details: { eventType: "git.pullrequest.created" } }, subscription.createdById);
   expect(queued.status).toBe(10);
   await engine.idle();
   const sample = loadTestSample("git.pullrequest.created");
@@ -164,4 +168,61 @@ test("a test notification sends the canned sample, once, without touching the su
   expect(receiver.received[0].body.resource).toEqual(sample.resource);
   expect(state.notification(queued.id)?.result).toBe(NotificationResult.Failed);
   expect(state.subscription(subscription.id)?.status).toBe(SubscriptionStatus.Enabled);
+});
+
+test("a transient retry waits as queued, or as queuedForRetry only when that option is on", async () => {
+  for (const queuedForRetryStatus of [false, true]) {
+    setUp({ queuedForRetryStatus });
+    receiver.script([503]);
+    const statuses: number[] = [];
+    const stop = state.onChange(() => {
+      const latest = state.data.notifications[state.data.notifications.length - 1];
+      if (statuses[statuses.length - 1] !== latest.status) statuses.push(latest.status);
+    });
+    await push();
+    stop();
+    engine.close();
+    expect(statuses.includes(NotificationStatus.QueuedForRetry)).toBe(queuedForRetryStatus);
+    expect(statuses[statuses.length - 1]).toBe(NotificationStatus.Completed);
+  }
+});
+
+test("without allowLocalDelivery a delivery to a loopback address fails as an enduring failure", async () => {
+  const subscription = setUp({ allowLocalDelivery: false });
+  const { notifications } = await push();
+  expect(receiver.received).toHaveLength(0);
+  const stored = state.notification(notifications[0].id)!;
+  expect(stored.result).toBe(NotificationResult.Failed);
+  expect(stored.details!.errorDetail).toContain("resolves to 127.0.0.1");
+  expect(state.subscription(subscription.id)?.status).toBe(SubscriptionStatus.OnProbation);
+});
+
+test("the retention cleanup deletes details older than 7 days and keeps the rows", () => {
+  let now = new Date("2026-03-01T12:00:00Z");
+  state = new DevhostState();
+  seed(state, { now });
+  engine = new DeliveryEngine(state, { now: () => now });
+  const kept = state.data.notifications.length;
+  expect(kept).toBeGreaterThan(0);
+  expect(state.data.notifications.every((n) => n.details)).toBe(true);
+  // The seeded history spans the last 42 hours.
+  now = new Date(now.getTime() + 5 * 86_400_000);
+  expect(engine.cleanUpDetails()).toBe(0);
+  now = new Date(now.getTime() + 4 * 86_400_000);
+  expect(engine.cleanUpDetails()).toBe(kept);
+  expect(state.data.notifications).toHaveLength(kept);
+  expect(state.data.notifications.some((n) => n.details)).toBe(false);
+});
+
+test("event dates carry the service's 100-ns precision: up to 7 fractional digits, trailing zeros trimmed", () => {
+  const at = new Date("2024-09-19T13:03:27.037Z");
+  expect(serviceTimestamp(at, 9153)).toBe("2024-09-19T13:03:27.0379153Z");
+  expect(serviceTimestamp(at, 0)).toBe("2024-09-19T13:03:27.037Z");
+  expect(serviceTimestamp(new Date("2024-09-19T13:03:27.000Z"), 0)).toBe("2024-09-19T13:03:27Z");
+  state = new DevhostState();
+  seed(state);
+  engine = new DeliveryEngine(state);
+  const { event } = publish(state, { deliverEvent: () => undefined }, { eventType: "git.push" });
+  expect(event.createdDate).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,7})?Z$/);
+  expect(Date.parse(String(event.createdDate))).not.toBeNaN();
 });

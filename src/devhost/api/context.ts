@@ -1,11 +1,12 @@
 /** What every route handler receives, and what it returns. */
-import type { DevhostState } from "../core/state";
+import type { Identity, DevhostState, StoredNotification } from "../core/state";
+import type { AddressRule } from "../core/validation";
 import type { Location } from "./present";
 import type { WireOptions } from "./wire";
 
 /** Test notifications are handed to the delivery engine; without one they stay queued. */
 export interface TestNotificationSender {
-  sendTest(request: Record<string, unknown>): Promise<import("../core/state").StoredNotification>;
+  sendTest(request: Record<string, unknown>, testerId: string): Promise<StoredNotification>;
 }
 
 export interface RouteContext {
@@ -15,7 +16,12 @@ export interface RouteContext {
   params: Record<string, string>;
   query: URLSearchParams;
   body: unknown;
+  /** The identity the call runs as. */
+  caller: Identity;
+  /** The calling extension's token scopes (the manifest's): they decide which event types it reaches. */
+  scopes: readonly string[];
   allowHttp: boolean;
+  addressRule: AddressRule;
   now: () => Date;
   delivery?: TestNotificationSender;
 }

@@ -3,8 +3,9 @@
  * as a framework-free handler: routes under /<org>/_apis/… and /<org>/<project>/_apis/…,
  * matched case-insensitively, answered in the caller's wire format.
  */
-import { timingSafeEqual } from "node:crypto";
-import type { DevhostState } from "../core/state";
+import { manifest } from "../../contract/manifest";
+import { resolveWithDns, type HostResolver } from "../core/addresses";
+import type { DevhostState, Identity } from "../core/state";
 import type { RouteContext, RouteHandler, RouteResult, TestNotificationSender } from "./context";
 import * as git from "./git";
 import * as metadata from "./metadata";
@@ -34,10 +35,19 @@ export interface AzureDevOpsApi {
 }
 
 export interface ApiOptions {
-  /** When set, every call must carry "Authorization: Bearer <accessToken>" (401 otherwise). */
-  accessToken?: string;
+  /**
+   * When set, every call must carry "Authorization: Bearer <token>" with a token this accepts, and runs
+   * as the identity id it returns (401 otherwise). Without it, calls run as the state's current user.
+   */
+  authenticate?: (token: string) => string | undefined;
+  /** The calling extension's scopes; default the manifest's. */
+  scopes?: readonly string[];
   /** Accept http://127.0.0.1 / localhost endpoint URLs (see loopback.ts). Default false, as Azure DevOps. */
   allowHttp?: boolean;
+  /** Accept endpoint URLs on private, loopback and link-local addresses. Default false, as Azure DevOps Services. */
+  allowLocalDelivery?: boolean;
+  /** How endpoint URLs' hosts are resolved for that rule; default DNS. */
+  resolveHost?: HostResolver;
   /** Runs test notifications; without it POST …/TestNotifications answers 503. */
   delivery?: TestNotificationSender;
   /** Public origin used in returned URLs when the request has no Host header. Default http://localhost. */
@@ -101,12 +111,6 @@ function header(request: ApiRequest, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 function parseBody(body: unknown): unknown {
   if (typeof body !== "string") return body;
   if (body.trim() === "") return undefined;
@@ -126,13 +130,14 @@ export function createAzureDevOpsApi(state: DevhostState, options: ApiOptions = 
     return new ApiError(404, `The controller for path '${path}' was not found or does not implement IController.`, errorTypes.routeNotFound);
   }
 
-  function authorize(request: ApiRequest): void {
-    if (!options.accessToken) return;
+  function authenticate(request: ApiRequest): Identity {
+    if (!options.authenticate) return state.currentUser();
     const authorization = header(request, "authorization") ?? "";
     const token = authorization.replace(/^Bearer\s+/i, "");
-    if (token === authorization || !sameSecret(token, options.accessToken)) {
-      throw new ApiError(401, "TF400813: The user '' is not authorized to access this resource.", errorTypes.unauthorized);
-    }
+    const identityId = token === authorization ? undefined : options.authenticate(token);
+    const identity = identityId === undefined ? undefined : state.identity(identityId);
+    if (!identity) throw new ApiError(401, "TF400813: The user '' is not authorized to access this resource.", errorTypes.unauthorized);
+    return identity;
   }
 
   async function dispatch(request: ApiRequest): Promise<RouteResult> {
@@ -146,7 +151,7 @@ export function createAzureDevOpsApi(state: DevhostState, options: ApiOptions = 
       if (candidate.method !== method) continue;
       const values = candidate.pattern.exec(rest);
       if (!values) continue;
-      authorize(request);
+      const caller = authenticate(request);
       const params: Record<string, string> = project ? { project } : {};
       candidate.keys.forEach((key, index) => (params[key] = values[index + 1]));
       const origin = header(request, "host") ? `http://${header(request, "host")}` : options.origin ?? "http://localhost";
@@ -157,7 +162,10 @@ export function createAzureDevOpsApi(state: DevhostState, options: ApiOptions = 
         params,
         query: url.searchParams,
         body: parseBody(request.body),
+        caller,
+        scopes: options.scopes ?? manifest.scopes,
         allowHttp: options.allowHttp ?? false,
+        addressRule: { allowLocalDelivery: options.allowLocalDelivery ?? false, resolveHost: options.resolveHost ?? resolveWithDns },
         now,
         delivery: options.delivery,
       };

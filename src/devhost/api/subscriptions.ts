@@ -7,7 +7,8 @@ import { newSubscriptionBookkeeping, type DevhostState, type StoredSubscription 
 import { bodyObject, type RouteContext, type RouteHandler } from "./context";
 import { maskInputs } from "../core/masking";
 import { presentSubscription } from "./present";
-import { resolveConsumer, validateConsumerInputs } from "../core/validation";
+import { scopesCover } from "../core/permissions";
+import { checkInputAddresses, resolveConsumer, validateConsumerInputs } from "../core/validation";
 import { ApiError, errorTypes } from "../core/errors";
 import { listBody, parseEnum } from "./wire";
 
@@ -21,45 +22,73 @@ function badRequest(message: string): ApiError {
   return new ApiError(400, message, errorTypes.subscriptionInput);
 }
 
-export function findSubscription(state: DevhostState, id: string): StoredSubscription {
-  const found = state.subscription(id);
-  if (!found) throw notFound(id);
+/** The caller's scopes do not cover this event type: reads answer 404, writes 403 (rest-responses §2). */
+function outOfScope(eventType: string): ApiError {
+  // The service's wording is not in the reference.
+  return new ApiError(403, `The access token's scopes do not allow managing subscriptions to '${eventType}' events.`, errorTypes.unauthorizedRequest);
+}
+
+/** A subscription the caller can read: it exists and its event type is within the caller's scopes. */
+export function findSubscription(context: RouteContext, id: string): StoredSubscription {
+  const found = context.state.subscription(id);
+  if (!found || !scopesCover(context.scopes, found.eventType)) throw notFound(id);
   return found;
 }
 
+/** For a write: 404 when it does not exist, 403 when it exists outside the caller's scopes. */
+function subscriptionToWrite(context: RouteContext, id: string): StoredSubscription {
+  const found = context.state.subscription(id);
+  if (!found) throw notFound(id);
+  if (!scopesCover(context.scopes, found.eventType)) throw outOfScope(found.eventType);
+  return found;
+}
+
+export function checkWriteScope(context: RouteContext, eventType: string): void {
+  if (!scopesCover(context.scopes, eventType)) throw outOfScope(eventType);
+}
+
 const present = (context: RouteContext, s: StoredSubscription) =>
-  presentSubscription(s, context.state, context.location, context.wire);
+  presentSubscription(s, context.state, context.location, context.wire, { withSubscriber: true });
+const presentInList = (context: RouteContext, s: StoredSubscription) =>
+  presentSubscription(s, context.state, context.location, context.wire, { withSubscriber: false });
+
+/** Subscriptions lists and queries keep only the event types the caller's scopes cover. */
+function visibleSubscriptions(context: RouteContext): StoredSubscription[] {
+  return context.state.data.subscriptions.filter((s) => scopesCover(context.scopes, s.eventType));
+}
 
 export const listSubscriptions: RouteHandler = (context) => {
   const q = context.query;
   const matches = (field: string | undefined, value: string) => !field || value.toLowerCase() === field.toLowerCase();
-  const results = context.state.data.subscriptions.filter(
+  const results = visibleSubscriptions(context).filter(
     (s) =>
       matches(q.get("publisherId") ?? undefined, s.publisherId) &&
       matches(q.get("eventType") ?? undefined, s.eventType) &&
       matches(q.get("consumerId") ?? undefined, s.consumerId) &&
       matches(q.get("consumerActionId") ?? undefined, s.consumerActionId),
   );
-  return { body: listBody(results.map((s) => present(context, s)), context.wire) };
+  return { body: listBody(results.map((s) => presentInList(context, s)), context.wire) };
 };
 
 export const getSubscription: RouteHandler = (context) => ({
-  body: present(context, findSubscription(context.state, context.params.id)),
+  body: present(context, findSubscription(context, context.params.id)),
 });
 
 export const deleteSubscription: RouteHandler = (context) => {
-  findSubscription(context.state, context.params.id);
+  subscriptionToWrite(context, context.params.id);
   context.state.deleteSubscription(context.params.id);
   return { status: 204 };
 };
 
-export const createSubscription: RouteHandler = (context) => {
+export const createSubscription: RouteHandler = async (context) => {
   const body = bodyObject(context);
+  checkWriteScope(context, String(body.eventType ?? ""));
   const { consumer, action } = resolveConsumer(body.consumerId, body.consumerActionId, body.eventType);
   checkResourceVersion(body.resourceVersion);
   const publisherInputs = validatePublisherInputs(context, String(body.publisherId ?? ""), String(body.eventType), body.publisherInputs);
   const consumerInputs = validateConsumerInputs(consumer, action.id, body.consumerInputs, { allowHttp: context.allowHttp });
-  const user = context.state.currentUser();
+  await checkInputAddresses(consumer, action.id, consumerInputs, context.addressRule);
+  const user = context.caller;
   const now = context.now().toISOString();
   const subscription = context.state.addSubscription({
     id: randomUUID(),
@@ -77,18 +106,27 @@ export const createSubscription: RouteHandler = (context) => {
   return { body: present(context, subscription) };
 };
 
+/** What a PUT must carry [DEC SubscriptionExtensions.Validate]. */
+const REQUIRED_ON_REPLACE = ["publisherId", "eventType", "consumerId", "consumerActionId"] as const;
+
 /** PUT of the whole object; `status` enables or disables (the UI's Enable/Disable buttons). */
-export const replaceSubscription: RouteHandler = (context) => {
-  const stored = findSubscription(context.state, context.params.id);
+export const replaceSubscription: RouteHandler = async (context) => {
+  const stored = subscriptionToWrite(context, context.params.id);
   const body = bodyObject(context);
-  const eventType = String(body.eventType ?? stored.eventType);
-  const { consumer, action } = resolveConsumer(body.consumerId ?? stored.consumerId, body.consumerActionId ?? stored.consumerActionId, eventType);
+  for (const field of REQUIRED_ON_REPLACE) {
+    // The service's wording is not in the reference; the status is.
+    if (typeof body[field] !== "string" || body[field] === "") throw new ApiError(400, `The subscription's ${field} is required.`, errorTypes.argument);
+  }
+  const eventType = String(body.eventType);
+  checkWriteScope(context, eventType);
+  const { consumer, action } = resolveConsumer(body.consumerId, body.consumerActionId, eventType);
   checkResourceVersion(body.resourceVersion);
-  const publisherInputs = validatePublisherInputs(context, String(body.publisherId ?? stored.publisherId), eventType, body.publisherInputs ?? stored.publisherInputs);
+  const publisherInputs = validatePublisherInputs(context, String(body.publisherId), eventType, body.publisherInputs ?? stored.publisherInputs);
   const consumerInputs = validateConsumerInputs(consumer, action.id, body.consumerInputs ?? maskInputs(stored.consumerId, stored.consumerInputs), {
     allowHttp: context.allowHttp,
     stored: stored.consumerId === consumer.id ? stored.consumerInputs : undefined,
   });
+  await checkInputAddresses(consumer, action.id, consumerInputs, context.addressRule);
   const status = requestedStatus(body.status) ?? stored.status;
   const reenabled = status === SubscriptionStatus.Enabled && stored.status !== SubscriptionStatus.Enabled;
   const updated = context.state.updateSubscription(stored.id, {
@@ -104,7 +142,7 @@ export const replaceSubscription: RouteHandler = (context) => {
       hostId: stored.publisherInputs.hostId,
     },
     consumerInputs,
-    modifiedById: context.state.currentUser().id,
+    modifiedById: context.caller.id,
     modifiedDate: context.now().toISOString(),
     ...(reenabled ? { probationRetries: 0, lastProbationRetryDate: null } : {}),
   });
@@ -194,7 +232,7 @@ export const querySubscriptions: RouteHandler = (context) => {
   const query = bodyObject(context);
   const same = (expected: unknown, actual: string) =>
     expected === undefined || expected === null || expected === "" || String(expected).toLowerCase() === actual.toLowerCase();
-  const results = context.state.data.subscriptions.filter(
+  const results = visibleSubscriptions(context).filter(
     (s) =>
       same(query.publisherId, s.publisherId) &&
       same(query.eventType, s.eventType) &&
@@ -204,5 +242,5 @@ export const querySubscriptions: RouteHandler = (context) => {
       passesFilters(s.publisherInputs, query.publisherInputFilters) &&
       passesFilters(maskInputs(s.consumerId, s.consumerInputs), query.consumerInputFilters),
   );
-  return { body: { ...query, results: results.map((s) => present(context, s)) } };
+  return { body: { ...query, results: results.map((s) => presentInList(context, s)) } };
 };

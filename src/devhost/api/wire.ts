@@ -50,6 +50,21 @@ export function dateText(value: string | null | undefined, wire: WireOptions): s
   return `/Date(${Date.parse(value)})/`;
 }
 
+/** .NET's DateTime.MinValue (0001-01-01T00:00:00, unspecified kind), which non-nullable dates carry when unset. */
+const MIN_DATE = { iso: "0001-01-01T00:00:00", ms: -62135596800000 };
+
+export function minDateText(wire: WireOptions): string {
+  return wire.msDateFormat ? `/Date(${MIN_DATE.ms})/` : MIN_DATE.iso;
+}
+
+/** A date a caller sent: ISO text or "/Date(ms)/"; undefined when absent or unreadable. */
+export function parseDate(value: unknown): number | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  const ms = /^\/Date\((-?\d+)\)\/$/.exec(String(value));
+  const parsed = ms ? Number(ms[1]) : Date.parse(String(value));
+  return Number.isNaN(parsed) ? undefined : parsed;
+}
+
 export function listBody<T>(items: T[], wire: WireOptions): T[] | { count: number; value: T[] } {
   return wire.noArrayWrap ? items : { count: items.length, value: items };
 }

@@ -77,8 +77,9 @@ export function findConsumer(id: string): ConsumerModel | undefined {
   return consumers.find((c) => c.id.toLowerCase() === id.toLowerCase());
 }
 
+/** Action ids are matched case-sensitively [DEC SubscriptionExtensions.Validate]. */
 export function findAction(consumer: ConsumerModel, actionId: string): ManifestConsumerAction | undefined {
-  return consumer.actions.find((a) => a.id.toLowerCase() === actionId.toLowerCase());
+  return consumer.actions.find((a) => a.id === actionId);
 }
 
 export function inputDescriptorsOf(consumer: ConsumerModel, action: ManifestConsumerAction): ManifestInputDescriptor[] {

@@ -44,6 +44,10 @@ export const errorTypes = {
   },
   routeNotFound: { typeName: "System.Web.Http.HttpResponseException, System.Web.Http", typeKey: "HttpResponseException" },
   argument: { typeName: "System.ArgumentException, mscorlib", typeKey: "ArgumentException" },
+  unauthorizedRequest: {
+    typeName: "Microsoft.VisualStudio.Services.WebApi.UnauthorizedRequestException, Microsoft.VisualStudio.Services.WebApi",
+    typeKey: "UnauthorizedRequestException",
+  },
   subscriptionNotFound: serviceHooksType("SubscriptionNotFoundException"),
   notificationNotFound: serviceHooksType("NotificationNotFoundException"),
   consumerNotFound: serviceHooksType("ConsumerNotFoundException"),

@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { isGitEventType, PUBLISHER_ID, toRefName, type GitEventType } from "../../contract/events";
 import { extractFacts, type EventFacts } from "../../contract/facts";
 import { loadSample } from "../../contract/samples";
+import { serviceTimestamp } from "./dates";
 import { SubscriptionStatus } from "./contracts";
 import type { DevhostState, Repository, StoredNotification, StoredSubscription } from "./state";
 
@@ -79,7 +80,7 @@ export function buildEvent(state: DevhostState, request: PublishRequest, now: Da
   const event: Json = {
     ...structuredClone(sample),
     id: randomUUID(),
-    createdDate: now.toISOString(),
+    createdDate: serviceTimestamp(now),
     resourceContainers: {
       collection: { id: state.data.collectionId },
       account: { id: state.data.collectionId },

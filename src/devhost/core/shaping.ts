@@ -40,8 +40,7 @@ export function parseSetting<T extends string>(rendered: string, allowed: readon
   return match;
 }
 
-function shapeResource(resource: unknown, details: ResourceDetails): unknown {
-  if (details === "none") return null;
+function shapeResource(resource: unknown, details: Exclude<ResourceDetails, "none">): unknown {
   if (details === "all" || resource === null || typeof resource !== "object") return resource;
   const source = resource as Record<string, unknown>;
   const minimal: Record<string, unknown> = {};
@@ -55,6 +54,11 @@ function shapeMessage(message: unknown, format: MessageFormat): unknown {
   return { [format]: (message as Record<string, unknown>)[format] };
 }
 
+/**
+ * With resourceDetailsToSend "none", `resource` and `resourceVersion` are left out: the Event contract
+ * does not emit default values (rest-responses §3). Whether a `none` message is left out too is not
+ * stated; it is sent as null, as service-hooks-internals §3.2 describes.
+ */
 export function shapeEvent(event: Record<string, unknown>, shaping: Shaping): Record<string, unknown> {
   const body: Record<string, unknown> = {
     id: event.id,
@@ -62,9 +66,11 @@ export function shapeEvent(event: Record<string, unknown>, shaping: Shaping): Re
     publisherId: event.publisherId,
     message: shapeMessage(event.message, shaping.messagesToSend),
     detailedMessage: shapeMessage(event.detailedMessage, shaping.detailedMessagesToSend),
-    resource: shapeResource(event.resource, shaping.resourceDetailsToSend),
-    resourceVersion: shaping.resourceDetailsToSend === "none" ? null : event.resourceVersion ?? null,
   };
+  if (shaping.resourceDetailsToSend !== "none") {
+    body.resource = shapeResource(event.resource, shaping.resourceDetailsToSend);
+    body.resourceVersion = event.resourceVersion ?? null;
+  }
   if (event.resourceContainers !== null && event.resourceContainers !== undefined) body.resourceContainers = event.resourceContainers;
   body.createdDate = event.createdDate;
   if (event.data !== undefined) body.data = event.data;

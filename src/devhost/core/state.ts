@@ -21,6 +21,8 @@ export interface Project {
   id: string;
   name: string;
   description: string;
+  /** Identity ids of the Project Administrators group: they may view every subscription's diagnostics. */
+  administrators: string[];
 }
 
 export interface Repository {
@@ -100,14 +102,24 @@ export interface StoredNotification {
   result: NotificationResult;
   createdDate: IsoDate;
   modifiedDate: IsoDate;
-  details: NotificationDetails;
+  /** Gone once the retention cleanup has run past it (DETAILS_RETENTION_DAYS). */
+  details?: NotificationDetails;
 }
+
+/** The subscriptionId of a test notification sent from the wizard before its subscription was saved (Guid.Empty). */
+export const UNSAVED_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000";
+
+/** The service's cleanup job deletes notification details older than this (CleanupNotificationDetails(7)). */
+export const DETAILS_RETENTION_DAYS = 7;
 
 export interface DevhostData {
   organization: string;
   collectionId: string;
+  /** Who the host page signs in as unless told otherwise (`--user`, `?user=`). */
   currentUserId: string;
   identities: Identity[];
+  /** Identity ids of the Project Collection Administrators group. */
+  collectionAdmins: string[];
   /** Group name → unique names of its members, for the pushedBy / createdBy / reviewer filters. */
   groups: Record<string, string[]>;
   projects: Project[];
@@ -132,6 +144,7 @@ export function emptyData(organization = "fabrikam"): DevhostData {
     collectionId: "c12d0eb8-e382-443b-9f9c-c52cba5014c2",
     currentUserId: DEFAULT_USER.id,
     identities: [DEFAULT_USER],
+    collectionAdmins: [DEFAULT_USER.id],
     groups: {},
     projects: [],
     repositories: [],
@@ -203,15 +216,18 @@ export class DevhostState {
     return subscription;
   }
 
+  /** Deletes the subscription and its notification history, which then answers 404 as the service's does. */
   deleteSubscription(id: string): boolean {
+    const key = id.toLowerCase();
     const before = this.data.subscriptions.length;
-    this.data.subscriptions = this.data.subscriptions.filter((s) => s.id !== id.toLowerCase());
+    this.data.subscriptions = this.data.subscriptions.filter((s) => s.id !== key);
+    this.data.notifications = this.data.notifications.filter((n) => n.subscriptionId !== key);
     this.changed();
     return this.data.subscriptions.length !== before;
   }
 
   addNotification(notification: Omit<StoredNotification, "id">): StoredNotification {
-    const stored = { id: this.data.nextNotificationId++, ...notification };
+    const stored = { ...notification, id: this.data.nextNotificationId++ };
     this.data.notifications.push(stored);
     this.changed();
     return stored;
@@ -224,6 +240,19 @@ export class DevhostState {
   notificationsOf(subscriptionId: string): StoredNotification[] {
     const key = subscriptionId.toLowerCase();
     return this.data.notifications.filter((n) => n.subscriptionId === key);
+  }
+
+  /** The retention cleanup: drops the details of notifications created before `cutoff`; the rows stay. */
+  deleteNotificationDetails(cutoff: Date): number {
+    let deleted = 0;
+    for (const notification of this.data.notifications) {
+      if (notification.details && Date.parse(notification.createdDate) < cutoff.getTime()) {
+        delete notification.details;
+        deleted++;
+      }
+    }
+    if (deleted > 0) this.changed();
+    return deleted;
   }
 
   countDropped(subscriptionId: string): void {
@@ -263,5 +292,8 @@ export class DevhostState {
 
 function loadFile(file: string): DevhostData {
   const parsed = JSON.parse(readFileSync(file, "utf8")) as Partial<DevhostData>;
-  return { ...emptyData(parsed.organization), ...parsed };
+  const data = { ...emptyData(parsed.organization), ...parsed };
+  // State files written before projects had administrators.
+  data.projects = data.projects.map((p) => ({ ...p, administrators: p.administrators ?? [] }));
+  return data;
 }

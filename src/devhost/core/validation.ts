@@ -1,10 +1,12 @@
 /**
  * Subscription input validation as ServiceHooksService.ValidateSubscription does it:
  * unknown ids, empty values, masked values on create, required inputs (validation.isRequired only),
- * data type, pattern, length and possible values.
+ * data type, pattern, length and possible values; each value fits the service's NVARCHAR(1024) column;
+ * URL inputs must not resolve to private, loopback or link-local addresses (Azure DevOps Services).
  */
 import type { ManifestInputDescriptor } from "../../contract/manifest";
 import { findAction, findConsumer, inputDescriptorsOf, supportsEventType, type ConsumerModel } from "./consumers";
+import { refusedAddressOf, type HostResolver } from "./addresses";
 import { isLoopbackHttp } from "./loopback";
 import { MASK } from "./masking";
 import { ApiError, errorTypes } from "./errors";
@@ -14,6 +16,16 @@ export interface InputValidationOptions {
   stored?: Record<string, string>;
   /** The devhost's documented exception: http://127.0.0.1 / localhost URLs pass the https rule. */
   allowHttp: boolean;
+}
+
+/** Each input value is stored in an NVARCHAR(1024) column: longer ones are refused. */
+export const MAX_INPUT_LENGTH = 1024;
+
+/** The address rule for URL inputs and deliveries. */
+export interface AddressRule {
+  /** Accept private, loopback and link-local addresses (the stand-in's demo and tests); the cloud refuses them. */
+  allowLocalDelivery: boolean;
+  resolveHost: HostResolver;
 }
 
 function invalid(message: string): ApiError {
@@ -50,6 +62,8 @@ export function validateConsumerInputs(
     if (!descriptor) throw invalid(`The consumer input '${id}' is not a known input of consumer '${consumer.name}'.`);
     const value = raw === null || raw === undefined ? "" : String(raw);
     if (value === "") throw invalid(`The value of consumer input '${descriptor.name}' cannot be empty.`);
+    // The service's own wording for this refusal is not in the reference.
+    if (value.length > MAX_INPUT_LENGTH) throw invalid(`The value of consumer input '${descriptor.name}' is longer than ${MAX_INPUT_LENGTH} characters.`);
     resolved[id] = descriptor.isConfidential && value === MASK ? keepStored(descriptor, options) : value;
     checkValue(descriptor, resolved[id], options);
   }
@@ -102,5 +116,18 @@ function isAbsoluteHttpUrl(value: string): boolean {
     return url.protocol === "https:" || url.protocol === "http:";
   } catch {
     return false;
+  }
+}
+
+/** Refuses URL inputs (dataType uri) whose host resolves to an address Azure DevOps Services does not deliver to. */
+export async function checkInputAddresses(consumer: ConsumerModel, actionId: string, inputs: Record<string, string>, rule: AddressRule): Promise<void> {
+  if (rule.allowLocalDelivery) return;
+  const action = findAction(consumer, actionId)!;
+  for (const descriptor of inputDescriptorsOf(consumer, action)) {
+    const value = inputs[descriptor.id];
+    if (descriptor.validation?.dataType !== "uri" || value === undefined) continue;
+    const address = await refusedAddressOf(value, rule.resolveHost);
+    // The service's exact message is not in the reference; the status and exception type are.
+    if (address) throw invalid(`The URL '${value}' of consumer input '${descriptor.name}' resolves to ${address}, a private, loopback or link-local address that Azure DevOps does not deliver to.`);
   }
 }

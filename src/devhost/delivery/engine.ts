@@ -3,13 +3,21 @@
  * (service-hooks-internals §4): transient retries, probation windows with dropped events,
  * disabledBySystem, and a notification history row per delivery. Time can be compressed.
  */
-import { findAction, findConsumer, confidentialIdsOf } from "../core/consumers";
-import { resolveConsumer, validateConsumerInputs } from "../core/validation";
-import { maskInputs } from "../core/masking";
+import { refusedAddressOf, resolveWithDns, type HostResolver } from "../core/addresses";
+import { confidentialIdsOf, findAction, findConsumer } from "../core/consumers";
 import { NotificationResult, NotificationStatus, SubscriptionStatus } from "../core/contracts";
-import type { DevhostState, StoredNotification, StoredSubscription } from "../core/state";
-import { MAX_PROBATION_RETRIES, MAX_TRANSIENT_RETRIES, probationWindow, retryDelay } from "./backoff";
+import { maskInputs } from "../core/masking";
 import { buildRequest, HISTORY_LIMIT, responseText, type OutgoingRequest } from "../core/request";
+import {
+  DETAILS_RETENTION_DAYS,
+  UNSAVED_SUBSCRIPTION_ID,
+  type DevhostState,
+  type NotificationDetails,
+  type StoredNotification,
+  type StoredSubscription,
+} from "../core/state";
+import { checkInputAddresses, resolveConsumer, validateConsumerInputs } from "../core/validation";
+import { MAX_PROBATION_RETRIES, MAX_TRANSIENT_RETRIES, probationWindow, retryDelay } from "./backoff";
 import { testSampleEvent } from "./testSample";
 import { sendDelivery, type DeliveryResponse, type SendOptions } from "./transport";
 
@@ -21,6 +29,16 @@ export interface DeliveryOptions {
   timeScale?: number;
   /** Deliver to http://127.0.0.1 / localhost (see loopback.ts). Default false, as Azure DevOps. */
   allowHttp?: boolean;
+  /** Deliver to private, loopback and link-local addresses. Default false: Azure DevOps Services refuses them at every send. */
+  allowLocalDelivery?: boolean;
+  /** How delivery URLs' hosts are resolved for that check; default DNS. */
+  resolveHost?: HostResolver;
+  /**
+   * Show a notification waiting for a transient retry as `queuedForRetry` (40), as the 7.2 contract
+   * (2026) allows. Default false: Server 2022 has no such status. Which status it shows instead is not
+   * in the reference; the stand-in shows `queued` again, since the retry is queued in memory.
+   */
+  queuedForRetryStatus?: boolean;
   /** PEM certificates to trust besides Node's default CAs, e.g. the local companion's self-signed one. */
   trustedCertificates?: string[];
   /** Replaces the network sender, e.g. to answer deliveries in-process in component tests. */
@@ -34,7 +52,9 @@ export interface DeliveryOptions {
 
 type Outcome = "success" | "transient" | "gone" | "enduring";
 
-const EMPTY_GUID = "00000000-0000-0000-0000-000000000000";
+const DAY = 86_400_000;
+/** How often the retention cleanup runs. */
+const RETENTION_INTERVAL_MS = 3_600_000;
 const UNABLE_TO_SEND = "The Service Hooks service was unable to send the notification to the target consumer.";
 
 function classify(status: number): Outcome {
@@ -57,6 +77,7 @@ interface Delivery {
 export class DeliveryEngine {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly intervals = new Set<NodeJS.Timeout>();
   private timeScale: number;
   private readonly random: () => number;
   private readonly now: () => Date;
@@ -71,6 +92,19 @@ export class DeliveryEngine {
     this.random = options.random ?? Math.random;
     this.now = options.now ?? (() => new Date());
     this.log = options.log ?? (() => undefined);
+  }
+
+  /** Runs the retention cleanup now and then hourly, until close(). */
+  startRetention(): void {
+    this.cleanUpDetails();
+    const retention = setInterval(() => this.cleanUpDetails(), RETENTION_INTERVAL_MS);
+    retention.unref();
+    this.intervals.add(retention);
+  }
+
+  /** The service's cleanup job: notification details older than 7 days are deleted (the rows stay). */
+  cleanUpDetails(): number {
+    return this.state.deleteNotificationDetails(new Date(this.now().getTime() - DETAILS_RETENTION_DAYS * DAY));
   }
 
   setTimeScale(timeScale: number): void {
@@ -106,21 +140,22 @@ export class DeliveryEngine {
     return notification;
   }
 
-  /** POST …/TestNotifications: the canned sample, queued at once, delivered once, no side effects. */
-  async sendTest(request: Record<string, unknown>): Promise<StoredNotification> {
+  /** POST …/TestNotifications by `testerId`: the canned sample, queued at once, delivered once, no side effects. */
+  async sendTest(request: Record<string, unknown>, testerId: string): Promise<StoredNotification> {
     const requested = (request.details ?? {}) as Record<string, unknown>;
-    const subscriptionId = String(request.subscriptionId ?? EMPTY_GUID).toLowerCase();
-    const stored = subscriptionId === EMPTY_GUID ? undefined : this.state.subscription(subscriptionId);
+    const subscriptionId = String(request.subscriptionId ?? UNSAVED_SUBSCRIPTION_ID).toLowerCase();
+    const stored = subscriptionId === UNSAVED_SUBSCRIPTION_ID ? undefined : this.state.subscription(subscriptionId);
     const eventType = String(requested.eventType ?? stored?.eventType ?? "");
     const { consumer, action } = resolveConsumer(requested.consumerId ?? stored?.consumerId, requested.consumerActionId ?? stored?.consumerActionId, eventType);
     const inputs = validateConsumerInputs(consumer, action.id, requested.consumerInputs ?? (stored && maskInputs(stored.consumerId, stored.consumerInputs)), {
       allowHttp: this.options.allowHttp ?? false,
       stored: stored?.consumerId === consumer.id ? stored.consumerInputs : undefined,
     });
+    await checkInputAddresses(consumer, action.id, inputs, this.addressRule());
     const event = testSampleEvent(eventType, this.now());
     const publisherInputs = (requested.publisherInputs ?? stored?.publisherInputs ?? {}) as Record<string, string>;
     const notification = this.createNotification(subscriptionId, {
-      subscriberId: stored?.subscriberId ?? this.state.currentUser().id,
+      subscriberId: stored?.subscriberId ?? testerId,
       eventType,
       publisherId: String(requested.publisherId ?? stored?.publisherId ?? "tfs"),
       publisherInputs,
@@ -142,6 +177,8 @@ export class DeliveryEngine {
     this.closed = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    for (const interval of this.intervals) clearInterval(interval);
+    this.intervals.clear();
   }
 
   private probeDue(subscription: StoredSubscription): boolean {
@@ -170,7 +207,7 @@ export class DeliveryEngine {
       createdDate: now,
       modifiedDate: now,
       details: {
-        event: null,
+        event: storedEvent(event),
         eventType: source.eventType,
         publisherId: source.publisherId,
         publisherInputs: { ...source.publisherInputs },
@@ -208,10 +245,14 @@ export class DeliveryEngine {
     this.timers.add(timer);
   }
 
-  private update(id: number, patch: Partial<StoredNotification>, details: Partial<StoredNotification["details"]> = {}): StoredNotification {
+  private addressRule() {
+    return { allowLocalDelivery: this.options.allowLocalDelivery ?? false, resolveHost: this.options.resolveHost ?? resolveWithDns };
+  }
+
+  private update(id: number, patch: Partial<StoredNotification>, details: Partial<NotificationDetails> = {}): StoredNotification {
     const notification = this.state.notification(id)!;
     Object.assign(notification, patch, { modifiedDate: this.now().toISOString() });
-    Object.assign(notification.details, details);
+    if (notification.details) Object.assign(notification.details, details);
     this.state.changed();
     return notification;
   }
@@ -230,7 +271,7 @@ export class DeliveryEngine {
     this.update(delivery.notificationId, {}, {
       event: storedEvent(request.event),
       request: request.historyText,
-      requestAttempts: notification.details.requestAttempts + 1,
+      requestAttempts: (notification.details?.requestAttempts ?? 0) + 1,
     });
     const outcome = await this.send(request, delivery.notificationId);
     this.update(delivery.notificationId, {}, {
@@ -258,12 +299,22 @@ export class DeliveryEngine {
     });
   }
 
+  /** Checked on every send; a refused address is an enduring failure like a refused connection. */
+  private async checkAddress(url: string): Promise<void> {
+    const rule = this.addressRule();
+    if (rule.allowLocalDelivery) return;
+    const address = await refusedAddressOf(url, rule.resolveHost);
+    // The service's exact wording is not in the reference.
+    if (address) throw new Error(`The host of '${url}' resolves to ${address}, an address Azure DevOps does not deliver to.`);
+  }
+
   private timeoutMs(): number {
     return this.options.timeoutMs ?? Math.max(2000, 30_000 * this.timeScale);
   }
 
   private async send(request: OutgoingRequest, notificationId: number): Promise<Outcome> {
     try {
+      await this.checkAddress(request.url);
       const response = await (this.options.send ?? sendDelivery)(request.url, {
         headers: request.headers,
         body: request.body,
@@ -291,7 +342,8 @@ export class DeliveryEngine {
 
   private settle(delivery: Delivery, attempt: number, outcome: Outcome): void {
     if (outcome === "transient" && !delivery.isTest && attempt < MAX_TRANSIENT_RETRIES) {
-      this.update(delivery.notificationId, { status: NotificationStatus.QueuedForRetry });
+      const waiting = this.options.queuedForRetryStatus ? NotificationStatus.QueuedForRetry : NotificationStatus.Queued;
+      this.update(delivery.notificationId, { status: waiting });
       this.start(delivery, attempt + 1, retryDelay(attempt + 1, this.random) * this.timeScale);
       return;
     }
@@ -300,7 +352,7 @@ export class DeliveryEngine {
     if (!delivery.isTest) this.updateSubscriptionAfter(delivery.subscriptionId, outcome);
   }
 
-  private complete(delivery: Delivery, result: number, details: Partial<StoredNotification["details"]> = {}): void {
+  private complete(delivery: Delivery, result: number, details: Partial<NotificationDetails> = {}): void {
     this.update(delivery.notificationId, { status: NotificationStatus.Completed, result }, { ...details, completedDate: this.now().toISOString() });
   }
 

@@ -5,6 +5,7 @@
  */
 import { isGitEventType } from "../../contract/events";
 import { loadTestSample } from "../../contract/samples";
+import { serviceTimestamp } from "../core/dates";
 
 const SAMPLE_CONTAINERS = {
   collection: { id: "c12d0eb8-e382-443b-9f9c-c52cba5014c2" },
@@ -19,7 +20,7 @@ export function testSampleEvent(eventType: string, now: Date): Record<string, un
   const sample = loadTestSample(eventType) as unknown as Record<string, unknown>;
   return {
     ...sample,
-    createdDate: now.toISOString(),
+    createdDate: serviceTimestamp(now),
     resourceContainers: sample.resourceContainers ?? SAMPLE_CONTAINERS,
     data: APPROVED_DATA_EVENTS.has(eventType) ? { status: "Approved" } : {},
   };

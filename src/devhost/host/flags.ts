@@ -15,6 +15,12 @@ export interface DevhostFlags {
   /** Writes the URLs and tokens as JSON once listening; for tests and benchmarks. */
   readyFile?: string;
   allowHttp: boolean;
+  /** Refuse private, loopback and link-local endpoint addresses, as Azure DevOps Services does. */
+  blockLocalDelivery: boolean;
+  /** Show transient retries as queuedForRetry (7.2 contract); Server 2022 has no such status. */
+  queuedForRetry: boolean;
+  /** Who the host page signs in as by default. */
+  user?: string;
   trustCertificate?: string;
 }
 
@@ -39,6 +45,9 @@ const OPTIONS = {
   "ready-file": { type: "string", help: "write the URLs and tokens as JSON once listening" },
   "allow-http": { type: "boolean", help: "also accept and deliver to http://127.0.0.1 / localhost" },
   "trust-certificate": { type: "string", help: "a PEM certificate deliveries trust (your own endpoint's self-signed one)" },
+  "block-local-delivery": { type: "boolean", help: "refuse private, loopback and link-local endpoint addresses, as Azure DevOps Services does" },
+  "queued-for-retry": { type: "boolean", help: "show notifications awaiting a retry as queuedForRetry (7.2 contract; not Server 2022)" },
+  user: { type: "string", env: "DEVHOST_USER", help: "sign the page in as this identity (id, e-mail or name), e.g. fabrikamfiber2@hotmail.com, who lacks diagnostics rights" },
 } as const satisfies Record<string, FlagOption>;
 
 type FlagName = keyof typeof OPTIONS;
@@ -82,6 +91,9 @@ export function parseFlags(argv: string[], env: NodeJS.ProcessEnv): DevhostFlags
     endpointPort: number("endpoint-port", 0, port, "a port number (0-65535)"),
     readyFile: text("ready-file"),
     allowHttp: values["allow-http"] === true,
+    blockLocalDelivery: values["block-local-delivery"] === true,
+    queuedForRetry: values["queued-for-retry"] === true,
+    user: text("user"),
     trustCertificate: text("trust-certificate"),
   };
 }

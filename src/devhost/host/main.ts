@@ -55,6 +55,9 @@ async function main(): Promise<void> {
     seedSubscriptions: flags.subscriptions,
     timeScale: flags.timeScale,
     allowHttp: flags.allowHttp,
+    allowLocalDelivery: !flags.blockLocalDelivery,
+    queuedForRetryStatus: flags.queuedForRetry,
+    user: flags.user,
     trustedCertificates: [companion.certificate, ...(flags.trustCertificate ? [readFileSync(flags.trustCertificate, "utf8")] : [])],
     onSeed: (seeded) => addDemoSubscription(seeded, companion),
   });
@@ -79,6 +82,10 @@ async function main(): Promise<void> {
         ? "  --allow-http: this stand-in also accepts and delivers to http://127.0.0.1 / localhost."
         : "  Like Azure DevOps, the stand-in delivers only to https:// URLs (--allow-http adds http://127.0.0.1 / localhost).",
       "  Azure DevOps itself only delivers to https:// addresses it can reach from the internet.",
+      flags.blockLocalDelivery
+        ? "  --block-local-delivery: private, loopback and link-local addresses are refused, as Azure DevOps Services does (the demo subscription fails)."
+        : "  Private and loopback addresses are allowed here so the demo works; Azure DevOps Services refuses them (--block-local-delivery).",
+      `  signed in as        ${devhost.state.currentUser().displayName}; ${url}?user=fabrikamfiber2@hotmail.com signs in without diagnostics rights`,
       "",
     ].join("\n"),
   );

@@ -38,8 +38,9 @@ export function startDevhost(options: { extraSubscriptions?: number } = {}): Dev
   const state = new DevhostState({ organization: ORGANIZATION });
   seed(state, { subscriptions: options.extraSubscriptions });
   const receivers = new Map<string, number>();
-  const engine = new DeliveryEngine(state, { timeoutMs: 2000, send: answerFrom(receivers) });
-  const api = createAzureDevOpsApi(state, { delivery: engine, origin: ORIGIN, log: () => undefined });
+  // Receivers are in-process: no address rule, as in `npm run demo`.
+  const engine = new DeliveryEngine(state, { timeoutMs: 2000, send: answerFrom(receivers), allowLocalDelivery: true });
+  const api = createAzureDevOpsApi(state, { delivery: engine, origin: ORIGIN, allowLocalDelivery: true, log: () => undefined });
   const requests: FetchCall[] = [];
   const failures: { predicate: (call: FetchCall) => boolean; status: number; message: string }[] = [];
   const rewrites: { predicate: (call: FetchCall) => boolean; change: (body: unknown) => unknown }[] = [];

@@ -4,13 +4,20 @@
 
 (async function main() {
   const frame = document.getElementById("ext");
-  const context = await (await fetch("/_devhost/context")).json();
+  // /?user=<id, unique name or display name> signs the hub in as that identity (GET /_devhost/identities lists them).
+  const requestedUser = new URLSearchParams(location.search).get("user");
+  const contextResponse = await fetch(`/_devhost/context${requestedUser ? `?user=${encodeURIComponent(requestedUser)}` : ""}`);
+  if (!contextResponse.ok) {
+    document.body.textContent = (await contextResponse.json()).message;
+    return;
+  }
+  const context = await contextResponse.json();
 
   // What tests and curious people can inspect: window.devhost.
   const devhost = (window.devhost = { context, accessTokenCalls: 0, loadSucceeded: false, loadFailed: null, toasts: [] });
 
   const text = (id, value) => (document.getElementById(id).textContent = value);
-  text("crumbs", `${context.organization} / ${context.project ? context.project.name : "(no project)"} / Settings / ${context.contribution.properties.name}`);
+  text("crumbs", `${context.organization} / ${context.project ? context.project.name : "(no project)"} / Settings / ${context.contribution.properties.name} · signed in as ${context.user.displayName}`);
   text("hub-name", context.contribution.properties.name);
   document.getElementById("http-note").hidden = !context.allowHttp;
 
