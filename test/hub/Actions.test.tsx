@@ -94,7 +94,7 @@ test("Delete asks for confirmation, then sends DELETE and removes the row", asyn
   const confirm = await screen.findByRole("dialog", { name: "Delete subscription?" });
   expect(callsTo(devhost, "DELETE", /Subscriptions/i)).toHaveLength(0);
   await user.click(within(confirm).getByRole("button", { name: "Delete" }));
-  await waitFor(() => expect(dataRows()).toHaveLength(5));
+  await waitFor(() => expect(dataRows()).toHaveLength(6));
   const [sent] = callsTo(devhost, "DELETE", /Subscriptions/i);
   expect(sent.url).toMatch(new RegExp(`/_apis/hooks/Subscriptions/${subscription.id}$`));
   expect(devhost.state.subscription(subscription.id)).toBeUndefined();
@@ -119,7 +119,7 @@ test("Re-enable all lists the failed subscriptions, then re-enables exactly thos
     ["/hooks/payments", "/hooks/infra", "/hooks/legacy"].map((url) => seededSubscription(devhost, url).id).sort(),
   );
   expect(puts.every((body) => body.status === SubscriptionStatus.Enabled)).toBe(true);
-  expect(dataRows().map(statusOf)).toEqual(["Enabled", "Enabled", "Enabled", "Disabled by user", "Enabled", "Enabled"]);
+  expect(dataRows().map(statusOf)).toEqual(["Enabled", "Enabled", "Enabled", "Disabled by user", "Enabled", "Enabled", "Enabled"]);
   expect(screen.getByRole("menuitem", { name: "Re-enable all" })).toHaveAttribute("aria-disabled", "true");
 });
 

@@ -19,7 +19,7 @@ test("the computed consumer id is confirmed against the consumers Azure DevOps l
   await renderHub();
   expect(callsTo(devhost, "GET", /_apis\/hooks\/consumers$/i)).toHaveLength(1);
   expect(queriedConsumerId()).toBe(CONSUMER_ID);
-  expect(dataRows()).toHaveLength(6);
+  expect(dataRows()).toHaveLength(7);
 });
 
 test("when the service names the consumer differently, the page uses the service's id for listing and creating", async () => {
@@ -30,14 +30,14 @@ test("when the service names the consumer differently, the page uses the service
   const user = userEvent.setup();
   await renderHub();
   expect(queriedConsumerId()).toBe(CONSUMER_ID);
-  expect(dataRows()).toHaveLength(6);
+  expect(dataRows()).toHaveLength(7);
 
   await user.click(screen.getByRole("menuitem", { name: "New subscription" }));
   const dialog = await screen.findByRole("dialog", { name: "New subscription" });
   await user.type(within(dialog).getByLabelText("Endpoint URL (required)"), "https://hooks.example.com/hooks/dev");
   await user.type(within(dialog).getByLabelText("Token (required)"), "a-long-enough-token-123");
   await user.click(within(dialog).getByRole("button", { name: "Create" }));
-  await waitFor(() => expect(dataRows()).toHaveLength(7));
+  await waitFor(() => expect(dataRows()).toHaveLength(8));
   expect(JSON.parse(callsTo(devhost, "POST", /_apis\/hooks\/Subscriptions$/i)[0].body ?? "{}").consumerId).toBe(CONSUMER_ID);
 });
 
@@ -45,7 +45,7 @@ test("without the consumers list the page keeps the computed id", async () => {
   devhost.failWith((call) => /_apis\/hooks\/consumers$/i.test(new URL(call.url).pathname), 500, "The service is unavailable.");
   await renderHub();
   expect(queriedConsumerId()).toBe(CONSUMER_ID);
-  expect(dataRows()).toHaveLength(6);
+  expect(dataRows()).toHaveLength(7);
 });
 
 describe("ownConsumerId", () => {

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { CONSUMER_ID } from "../../src/contract";
 import { SEED_PROJECT } from "../../src/devhost/core/seed";
-import { callsTo, startDevhost, type Devhost } from "./support/devhost";
+import { SERVICE_ROOT, callsTo, startDevhost, type Devhost } from "./support/devhost";
 import { dataRows, healthLoaded, renderHub, rowWith } from "./support/renderHub";
 
 let devhost: Devhost;
@@ -15,14 +15,18 @@ test("lists this project's Hook Relay subscriptions in words, one row per status
   await renderHub();
   await healthLoaded();
   const rows = dataRows();
-  expect(rows).toHaveLength(6);
+  expect(rows).toHaveLength(7);
   expect(rowWith("hooks/fiber")).toHaveTextContent("Code pushed");
   expect(rowWith("hooks/fiber")).toHaveTextContent("Repository: Fabrikam-Fiber-Git; Branch: main");
   expect(rowWith("hooks/payments")).toHaveTextContent("Pull request merge attemptedRepository: payments-api");
   expect(rowWith("hooks/comments")).toHaveTextContent("Any repository, any branch");
   const statuses = rows.map((row) => row.querySelector(".hr-status")?.textContent);
-  expect(statuses).toEqual(["Enabled", "Enabled", "On probation", "Disabled by user", "Disabled by system", "Disabled: inactive owner"]);
+  expect(statuses).toEqual(["Enabled", "Enabled", "On probation", "Disabled by user", "Disabled by system", "Disabled: inactive owner", "Enabled"]);
   expect(rowWith("hooks/legacy")).toHaveTextContent("Normal Paulk");
+  // Created by someone the organization no longer knows: Azure DevOps sends only the identity's id.
+  expect(rowWith("hooks/archive")).toHaveTextContent("Created by Unknown user");
+  // The second project's subscription stays out.
+  expect(document.body.textContent).not.toContain("hooks/mobile");
   for (const repository of devhost.state.data.repositories) expect(document.body.textContent).not.toContain(repository.id);
 });
 
@@ -41,9 +45,9 @@ test("asks for this project's subscriptions of this extension's consumer, and fo
   expect(health).toHaveLength(1);
   // includeDetails left unset: with false Azure DevOps returns the summary only, no newest notification.
   expect(JSON.parse(health[0].body ?? "{}")).toEqual({
-    subscriptionIds: devhost.state.data.subscriptions.filter((s) => s.consumerId === CONSUMER_ID).map((s) => s.id),
+    subscriptionIds: devhost.state.data.subscriptions.filter((s) => s.consumerId === CONSUMER_ID && s.publisherInputs.projectId === SEED_PROJECT.id).map((s) => s.id),
     maxResultsPerSubscription: 1,
-    maxResults: 6,
+    maxResults: 7,
   });
   expect(callsTo(devhost, "GET", /Notifications/i)).toHaveLength(0);
 });
@@ -64,7 +68,7 @@ test("never renders confidential inputs, also for other consumers' subscriptions
   await renderHub();
   await healthLoaded();
   await user.click(screen.getByRole("switch", { name: /Show every subscription/ }));
-  await waitFor(() => expect(dataRows()).toHaveLength(7));
+  await waitFor(() => expect(dataRows()).toHaveLength(8));
   await user.click(within(rowWith("webhooks/ci")).getByRole("button", { name: /^Details of/ }));
   await screen.findByRole("dialog", { name: "Code pushed subscription" });
   expect(screen.getByRole("region", { name: "Notification history" })).toBeInTheDocument();
@@ -78,29 +82,34 @@ test("never renders confidential inputs, also for other consumers' subscriptions
 });
 
 describe("what Azure DevOps really sends", () => {
-  const subscriptionAnswers = (call: { url: string }) => /SubscriptionsQuery$/i.test(call.url);
-  type Listed = { results: Record<string, unknown>[] };
-
   test("a date in year 1 is never, a missing status is enabled, an identity with only an id is an unknown user", async () => {
-    devhost.rewrite(subscriptionAnswers, (body) => {
-      const answer = body as Listed;
-      for (const s of answer.results) {
-        // DateTime.MinValue, as the service writes lastProbationRetryDate of a subscription never on probation.
-        s.lastProbationRetryDate ??= "/Date(-62135596800000)/";
-        if (s.status === 0) delete s.status;
-        if (String((s.consumerInputs as { url: string }).url).includes("hooks/reviews")) {
-          s.createdBy = { id: (s.createdBy as { id: string }).id };
-          s.modifiedBy = { id: (s.modifiedBy as { id: string }).id };
-        }
-      }
-      return answer;
-    });
+    // The service always sends status, but the old spec examples leave it out of enabled subscriptions.
+    devhost.rewrite(
+      (call) => /SubscriptionsQuery$/i.test(call.url),
+      (body) => {
+        const answer = body as { results: Record<string, unknown>[] };
+        for (const s of answer.results) if (s.status === 0) delete s.status;
+        return answer;
+      },
+    );
+    const listed = JSON.parse((await (await fetch(`${SERVICE_ROOT}_apis/hooks/subscriptionsquery`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json;api-version=7.2-preview.1;enumsAsNumbers=true;msDateFormat=true;noArrayWrap=true" },
+      body: JSON.stringify({ publisherId: "tfs", consumerId: CONSUMER_ID }),
+    })).text()));
+    const archive = listed.results.find((s: { consumerInputs: { url: string } }) => s.consumerInputs.url.includes("hooks/archive"));
+    // As the stand-in sends them: never probed (DateTime.MinValue), no status, a creator known only by id.
+    expect(archive).toMatchObject({ lastProbationRetryDate: "/Date(-62135596800000)/", createdBy: { id: expect.any(String) } });
+    expect(archive.status).toBeUndefined();
+    expect(archive.createdBy.displayName).toBeUndefined();
+    devhost.requests.length = 0;
+
     const user = userEvent.setup();
     await renderHub();
     await healthLoaded();
-    expect(rowWith("hooks/fiber").querySelector(".hr-status")).toHaveTextContent("Enabled");
-    expect(rowWith("hooks/reviews")).toHaveTextContent("Created by Unknown user");
-    await user.click(within(rowWith("hooks/reviews")).getByRole("button", { name: /^Details of/ }));
+    expect(rowWith("hooks/archive").querySelector(".hr-status")).toHaveTextContent("Enabled");
+    expect(rowWith("hooks/archive")).toHaveTextContent("Created by Unknown user");
+    await user.click(within(rowWith("hooks/archive")).getByRole("button", { name: /^Details of/ }));
     const panel = await screen.findByRole("dialog", { name: / subscription$/ });
     expect(within(panel).getByRole("region", { name: "Status" })).toHaveTextContent("Azure DevOps delivers every matching event.");
     expect(within(panel).getByRole("region", { name: "Status" })).not.toHaveTextContent("Last probe");
@@ -139,7 +148,7 @@ test("reports a network failure and loads after Retry", async () => {
   expect(alert).toHaveTextContent("The request failed (HTTP 503)");
   expect(alert).toHaveTextContent("The service is unavailable.");
   await user.click(screen.getByRole("button", { name: "Retry" }));
-  await waitFor(() => expect(dataRows()).toHaveLength(6));
+  await waitFor(() => expect(dataRows()).toHaveLength(7));
 });
 
 test("rows whose history cannot be read say so, never that nothing was delivered", async () => {

@@ -61,7 +61,7 @@ test("creates a subscription with the right body, leaving empty filters out", as
       detailedMessagesToSend: "all",
     },
   });
-  await waitFor(() => expect(dataRows()).toHaveLength(7));
+  await waitFor(() => expect(dataRows()).toHaveLength(8));
   expect(rowWith("hooks.example.com/hooks/payments")).toHaveTextContent("Repository: payments-api; Target branch: main; Change: Reviewers changed");
   expect(screen.getByText("Pull request updated subscription created.")).toBeInTheDocument();
   expect(document.body.textContent).not.toContain("a-long-enough-token-123");
@@ -75,7 +75,7 @@ test("shows the server's rejection inside the form", async () => {
   await user.type(within(dialog).getByLabelText("Token (required)"), "a-long-enough-token-123");
   await user.click(within(dialog).getByRole("button", { name: "Create" }));
   expect(await within(dialog).findByText('You need the "Edit subscriptions" permission')).toBeInTheDocument();
-  expect(dataRows()).toHaveLength(6);
+  expect(dataRows()).toHaveLength(7);
 });
 
 test("a 400 from Azure DevOps shows its message in the form, in words", async () => {

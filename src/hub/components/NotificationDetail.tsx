@@ -55,8 +55,9 @@ interface RecordedProps {
 }
 
 /** Status code, attempts, duration and error: Azure DevOps sends these to every caller. */
-function RecordedFacts(props: RecordedProps): JSX.Element {
+function RecordedFacts(props: RecordedProps): JSX.Element | null {
   const { details, missing } = props;
+  if (missing === "deleted") return null;
   const statusCode = statusCodeOf(details.response);
   return (
     <>

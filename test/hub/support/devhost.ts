@@ -34,9 +34,16 @@ export interface Devhost {
   close(): Promise<void>;
 }
 
-export function startDevhost(options: { extraSubscriptions?: number } = {}): Devhost {
+export interface DevhostOptions {
+  extraSubscriptions?: number;
+  /** The identity the page is signed in as (default: the seeded user, a collection administrator). */
+  userId?: string;
+}
+
+export function startDevhost(options: DevhostOptions = {}): Devhost {
   const state = new DevhostState({ organization: ORGANIZATION });
   seed(state, { subscriptions: options.extraSubscriptions });
+  if (options.userId) state.data.currentUserId = options.userId;
   const receivers = new Map<string, number>();
   // Receivers are in-process: no address rule, as in `npm run demo`.
   const engine = new DeliveryEngine(state, { timeoutMs: 2000, send: answerFrom(receivers), allowLocalDelivery: true });
@@ -59,7 +66,12 @@ export function startDevhost(options: { extraSubscriptions?: number } = {}): Dev
     return new Response(body, { status: answer.status, statusText: REASONS[answer.status] ?? "", headers: answer.headers });
   });
   resetHost();
-  configureHost({ serviceRoot: SERVICE_ROOT, project: { id: SEED_PROJECT.id, name: SEED_PROJECT.name } });
+  const user = state.identity(state.data.currentUserId);
+  configureHost({
+    serviceRoot: SERVICE_ROOT,
+    project: { id: SEED_PROJECT.id, name: SEED_PROJECT.name },
+    ...(user ? { user: { id: user.id, name: user.uniqueName, displayName: user.displayName, descriptor: user.descriptor, imageUrl: "" } } : {}),
+  });
 
   return {
     state,
