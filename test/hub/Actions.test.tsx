@@ -1,6 +1,7 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { SubscriptionStatus } from "azure-devops-extension-api/ServiceHooks";
+import { READER } from "../../src/devhost/core/seed";
 import { callsTo, seededSubscription, startDevhost, type Devhost } from "./support/devhost";
 import { dataRows, healthLoaded, openDetails, renderHub, rowWith } from "./support/renderHub";
 
@@ -44,6 +45,19 @@ describe("Test", () => {
     const result = within(panel).getByRole("status", { name: "Test result" });
     await waitFor(() => expect(result).toHaveTextContent("Test failed · HTTP 500"));
     expect(result).toHaveTextContent("Response status code does not indicate success: 500");
+  });
+
+  test("without diagnostics rights the response is withheld: the result shows without a status code, not as no response", async () => {
+    await devhost.close();
+    devhost = startDevhost({ userId: READER.id });
+    const subscription = seededSubscription(devhost, "/hooks/fiber");
+    devhost.receivers.set(subscription.consumerInputs.url, 200);
+    const user = userEvent.setup();
+    await renderHub();
+    const panel = await openDetails("hooks/fiber");
+    await user.click(within(panel).getByRole("button", { name: "Send a test event" }));
+    const result = within(panel).getByRole("status", { name: "Test result" });
+    await waitFor(() => expect(result).toHaveTextContent(/^Test delivered · \d+ ms$/));
   });
 
   test("shows an unreachable endpoint as failed without a response", async () => {
