@@ -33,6 +33,9 @@ describe("Test", () => {
     expect(body.details).toMatchObject({ eventType: "git.push", consumerId: subscription.consumerId, consumerActionId: "deliver", publisherId: "tfs" });
     expect(body.details.consumerInputs.token).toBe("********");
     expect(callsTo(devhost, "GET", new RegExp(`subscriptions/${subscription.id}/Notifications/\\d+$`, "i")).length).toBeGreaterThan(0);
+    // The row asks again for this subscription's health only, and counts the test delivery.
+    await waitFor(() => expect(rowWith("hooks/fiber")).toHaveTextContent("86% of 7 succeeded"));
+    expect(JSON.parse(callsTo(devhost, "POST", /NotificationsQuery$/i).at(-1)?.body ?? "{}").subscriptionIds).toEqual([subscription.id]);
   });
 
   test("shows a failed delivery with the status code and Azure DevOps's error", async () => {
