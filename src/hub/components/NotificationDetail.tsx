@@ -33,6 +33,7 @@ export function NotificationDetail(props: NotificationDetailProps): JSX.Element 
   }, [service, listed.subscriptionId, listed.id, attempt]);
 
   const notification = loaded ?? listed;
+  const recorded = loaded && { details: loaded.details ?? {}, missing: missingDetails(loaded) };
   return (
     <section className="hr-notification" aria-label={`Notification ${listed.id}`}>
       <dl className="hr-facts">
@@ -40,11 +41,11 @@ export function NotificationDetail(props: NotificationDetailProps): JSX.Element 
         <dd>{describeResult(notification)}</dd>
         <dt>Created</dt>
         <dd>{formatDateTime(notification.createdDate, "unknown")}</dd>
-        {loaded ? <RecordedFacts details={loaded.details ?? {}} missing={missingDetails(loaded)} /> : null}
+        {recorded ? <RecordedFacts {...recorded} /> : null}
       </dl>
       {error ? <ErrorCard error={error} onRetry={() => setAttempt((a) => a + 1)} /> : null}
       {!error && !loaded ? <Spinner size={SpinnerSize.small} label="Loading details…" /> : null}
-      {loaded ? <RecordedExchange details={loaded.details ?? {}} missing={missingDetails(loaded)} /> : null}
+      {recorded ? <RecordedExchange {...recorded} /> : null}
     </section>
   );
 }

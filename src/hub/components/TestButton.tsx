@@ -88,7 +88,7 @@ function TestResult(props: { state: TestState }): JSX.Element | null {
         <span className={delivered ? "hr-success-text" : "hr-error-text"}>
           {delivered ? "Test delivered" : `Test ${describeResult(notification).toLowerCase()}`}
           {codeText}
-          {details.requestDuration !== undefined ? ` · ${formatDuration(details.requestDuration)}` : ""}
+          {typeof details.requestDuration === "number" ? ` · ${formatDuration(details.requestDuration)}` : ""}
           {!delivered && details.errorMessage ? ` · ${details.errorMessage}` : ""}
         </span>
       );
