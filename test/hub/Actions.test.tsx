@@ -143,6 +143,19 @@ test("Re-enable all lists the failed subscriptions, then re-enables exactly thos
 describe("errors Azure DevOps returns for a change appear in the panel, in words", () => {
   const isPut = (call: { method: string; url: string }) => call.method === "PUT" && /_apis\/hooks\/Subscriptions\//i.test(call.url);
 
+  test("the cloud's refusal of a loopback URL, as the stand-in answers it", async () => {
+    await devhost.close();
+    devhost = startDevhost({ blockLocalDelivery: true });
+    const user = userEvent.setup();
+    await renderHub();
+    const panel = await openDetails("hooks/comments");
+    await user.click(within(panel).getByRole("button", { name: "Enable subscription" }));
+    const alert = await within(panel).findByRole("alert");
+    expect(alert).toHaveTextContent("Azure DevOps refused the change");
+    expect(alert).toHaveTextContent("The URL 'https://localhost:8443/hooks/comments' of consumer input 'Endpoint URL' resolves to");
+    expect(alert).toHaveTextContent("a private, loopback or link-local address that Azure DevOps does not deliver to.");
+  });
+
   test("400 with a message: what was refused and why", async () => {
     devhost.failWith(isPut, 400, "The value of input 'url' resolves to a private or loopback address, which Azure DevOps Services does not deliver to.");
     const user = userEvent.setup();

@@ -94,3 +94,17 @@ test("a 400 from Azure DevOps shows its message in the form, in words", async ()
   expect(alert).toHaveTextContent("Subscription input 'url' is not valid: the host name could not be resolved.");
   expect(within(dialog).getByRole("button", { name: "Create" })).toBeEnabled();
 });
+
+test("a URL Azure DevOps Services will not deliver to is refused in the form, with the service's reason", async () => {
+  await devhost.close();
+  devhost = startDevhost({ blockLocalDelivery: true });
+  const user = userEvent.setup();
+  const dialog = await openForm(user);
+  await user.type(within(dialog).getByLabelText("Endpoint URL (required)"), "https://10.0.0.7/hooks");
+  await user.type(within(dialog).getByLabelText("Token (required)"), "a-long-enough-token-123");
+  await user.click(within(dialog).getByRole("button", { name: "Create" }));
+  const alert = await within(dialog).findByRole("alert");
+  expect(alert).toHaveTextContent("Azure DevOps refused the change");
+  expect(alert).toHaveTextContent("The URL 'https://10.0.0.7/hooks' of consumer input 'Endpoint URL' resolves to");
+  expect(dataRows()).toHaveLength(7);
+});

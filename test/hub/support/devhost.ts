@@ -38,6 +38,8 @@ export interface DevhostOptions {
   extraSubscriptions?: number;
   /** The identity the page is signed in as (default: the seeded user, a collection administrator). */
   userId?: string;
+  /** Refuse URLs on private, loopback and link-local addresses, as Azure DevOps Services does (default: allowed, as in the demo). */
+  blockLocalDelivery?: boolean;
 }
 
 export function startDevhost(options: DevhostOptions = {}): Devhost {
@@ -47,7 +49,7 @@ export function startDevhost(options: DevhostOptions = {}): Devhost {
   const receivers = new Map<string, number>();
   // Receivers are in-process: no address rule, as in `npm run demo`.
   const engine = new DeliveryEngine(state, { timeoutMs: 2000, send: answerFrom(receivers), allowLocalDelivery: true });
-  const api = createAzureDevOpsApi(state, { delivery: engine, origin: ORIGIN, allowLocalDelivery: true, log: () => undefined });
+  const api = createAzureDevOpsApi(state, { delivery: engine, origin: ORIGIN, allowLocalDelivery: !options.blockLocalDelivery, log: () => undefined });
   const requests: FetchCall[] = [];
   const failures: { predicate: (call: FetchCall) => boolean; status: number; message: string }[] = [];
   const rewrites: { predicate: (call: FetchCall) => boolean; change: (body: unknown) => unknown }[] = [];
