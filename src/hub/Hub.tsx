@@ -8,8 +8,9 @@ import { Toggle } from "azure-devops-ui/Toggle";
 import { ZeroData, ZeroDataActionType } from "azure-devops-ui/ZeroData";
 import type { GitRepository } from "azure-devops-extension-api/Git";
 import type { Subscription } from "azure-devops-extension-api/ServiceHooks";
-import { HEALTH_BATCH_SIZE, type HooksService } from "./services/HooksService";
-import type { DeliveryHealth } from "./model/notifications";
+import type { HooksService } from "./services/HooksService";
+import { HealthLoader } from "./services/healthLoader";
+import type { RowHealth } from "./model/notifications";
 import { needsReenable } from "./model/status";
 import { describeEvent } from "./model/filters";
 import { filterRows, queryTerms, sortRows, wordsById, type SortState } from "./model/tableView";
@@ -37,7 +38,8 @@ export function Hub(props: HubProps): JSX.Element {
   const { service } = props;
   const [showAll, setShowAll] = React.useState(false);
   const [reloads, setReloads] = React.useState(0);
-  const { subscriptions, setSubscriptions, repositories, health, error } = useSubscriptions(service, showAll, reloads);
+  const { subscriptions, setSubscriptions, repositories, error, loadCount } = useSubscriptions(service, showAll, reloads);
+  const { health, requestHealth, reloadHealth } = useDeliveryHealth(service, loadCount);
   const [selectedId, setSelectedId] = React.useState<string>();
   const [dialog, setDialog] = React.useState<OpenDialog>({ kind: "none" });
   const [busy, setBusy] = React.useState(false);
@@ -52,7 +54,15 @@ export function Hub(props: HubProps): JSX.Element {
     [subscriptions, health],
   );
   const { query, setQuery, sort, setSort, shownRows, filtering } = useTableView(subscriptions, rows, repositoryNames);
-  const open = React.useCallback((s: Subscription) => setSelectedId(s.id), []);
+  React.useEffect(() => {
+    // Sorting by last delivery needs every row's history, not only the rows on screen.
+    if (sort?.column === "lastDelivery" && subscriptions) requestHealth(subscriptions.map((s) => s.id));
+  }, [sort, subscriptions, requestHealth]);
+  const needHealth = React.useCallback((id: string) => requestHealth([id]), [requestHealth]);
+  const open = React.useCallback((s: Subscription) => {
+    setActionError(undefined);
+    setSelectedId(s.id);
+  }, []);
   const editable = (s: Subscription) => !showAll && s.consumerId.toLowerCase() === service.context.consumerId.toLowerCase();
   const toReenable = (subscriptions ?? []).filter((s) => editable(s) && needsReenable(s));
   const selected = subscriptions?.find((s) => s.id === selectedId);
@@ -134,7 +144,7 @@ export function Hub(props: HubProps): JSX.Element {
             setSelectedId(undefined);
           }}
         />
-        {actionError ? <ErrorCard error={actionError} operation="edit" /> : null}
+        {actionError && !selected ? <ErrorCard error={actionError} operation="edit" /> : null}
         {error ? <ErrorCard error={error} onRetry={() => setReloads((n) => n + 1)} /> : null}
         {!error && !subscriptions ? <Spinner size={SpinnerSize.large} label="Loading subscriptions…" /> : null}
         {subscriptions && subscriptions.length === 0 ? (
@@ -164,7 +174,7 @@ export function Hub(props: HubProps): JSX.Element {
         ) : null}
         {shownRows.length > 0 ? (
           <Card className="bolt-table-card flex-grow" contentProps={{ contentPadding: false }}>
-            <SubscriptionsTable rows={shownRows} repositories={repositoryNames} onOpen={open} sort={sort} onSort={setSort} />
+            <SubscriptionsTable rows={shownRows} repositories={repositoryNames} onOpen={open} sort={sort} onSort={setSort} onNeedHealth={needHealth} />
           </Card>
         ) : null}
       </div>
@@ -176,9 +186,14 @@ export function Hub(props: HubProps): JSX.Element {
           polling={props.testPolling ?? DEFAULT_POLLING}
           canEdit={editable(selected)}
           busy={busy}
+          error={actionError}
           onSetEnabled={setEnabled}
           onDelete={(s) => setDialog({ kind: "delete", subscription: s })}
-          onDismiss={() => setSelectedId(undefined)}
+          onTested={reloadHealth}
+          onDismiss={() => {
+            setActionError(undefined);
+            setSelectedId(undefined);
+          }}
         />
       ) : null}
       {dialog.kind === "new" ? (
@@ -231,41 +246,63 @@ interface LoadedSubscriptions {
   subscriptions: Subscription[] | undefined;
   setSubscriptions: React.Dispatch<React.SetStateAction<Subscription[] | undefined>>;
   repositories: GitRepository[];
-  health: Map<string, DeliveryHealth>;
   error: unknown;
+  /** Counts completed loads: delivery health belongs to one load of the list. */
+  loadCount: number;
 }
 
-/** Subscriptions and repositories first, then delivery health in batches, one request per batch. */
+/** The subscriptions and repositories, reloaded when the scope changes or the user asks. */
 function useSubscriptions(service: HooksService, showAll: boolean, reloads: number): LoadedSubscriptions {
   const [subscriptions, setSubscriptions] = React.useState<Subscription[]>();
   const [repositories, setRepositories] = React.useState<GitRepository[]>([]);
-  const [health, setHealth] = React.useState(new Map<string, DeliveryHealth>());
   const [error, setError] = React.useState<unknown>();
+  const [loadCount, setLoadCount] = React.useState(0);
 
   React.useEffect(() => {
     let current = true;
     setSubscriptions(undefined);
     setError(undefined);
-    setHealth(new Map());
-    const load = async () => {
-      const [list, repos] = await Promise.all([
-        service.listSubscriptions(showAll ? "all" : "ours"),
-        // Without Git read access the filters show repository ids instead of names.
-        service.repositories().catch(() => [] as GitRepository[]),
-      ]);
-      if (!current) return;
-      setSubscriptions(list);
-      setRepositories(repos);
-      for (let start = 0; start < list.length && current; start += HEALTH_BATCH_SIZE) {
-        const batch = await service.deliveryHealth(list.slice(start, start + HEALTH_BATCH_SIZE).map((s) => s.id));
-        if (current) setHealth((previous) => new Map([...previous, ...batch]));
-      }
-    };
-    load().catch((e: unknown) => current && setError(e));
+    Promise.all([
+      service.listSubscriptions(showAll ? "all" : "ours"),
+      // Without Git read access the filters show repository ids instead of names.
+      service.repositories().catch(() => [] as GitRepository[]),
+    ]).then(
+      ([list, repos]) => {
+        if (!current) return;
+        setLoadCount((n) => n + 1);
+        setSubscriptions(list);
+        setRepositories(repos);
+      },
+      (e: unknown) => current && setError(e),
+    );
     return () => {
       current = false;
     };
   }, [service, showAll, reloads]);
 
-  return { subscriptions, setSubscriptions, repositories, health, error };
+  return { subscriptions, setSubscriptions, repositories, error, loadCount };
+}
+
+interface DeliveryHealthState {
+  /** By lower-case subscription id. */
+  health: Map<string, RowHealth>;
+  requestHealth: (subscriptionIds: string[]) => void;
+  reloadHealth: (subscriptionId: string) => void;
+}
+
+/** Delivery health of the rows asked for, batched by HealthLoader; starts over with each load of the list. */
+function useDeliveryHealth(service: HooksService, loadCount: number): DeliveryHealthState {
+  const [health, setHealth] = React.useState(new Map<string, RowHealth>());
+  const loader = React.useMemo(
+    () => new HealthLoader((ids) => service.deliveryHealth(ids), (batch) => setHealth((previous) => new Map([...previous, ...batch]))),
+    // A new loader per load of the list, so a reloaded list asks again.
+    [service, loadCount],
+  );
+  React.useEffect(() => {
+    setHealth(new Map());
+    return () => loader.close();
+  }, [loader]);
+  const requestHealth = React.useCallback((ids: string[]) => loader.request(ids), [loader]);
+  const reloadHealth = React.useCallback((id: string) => loader.reload(id), [loader]);
+  return { health, requestHealth, reloadHealth };
 }

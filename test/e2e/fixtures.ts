@@ -40,37 +40,42 @@ async function waitForFile(file: string, child: ChildProcess, output: () => stri
   }
 }
 
-export const test = base.extend<{ hub: FrameLocator }, { stack: Stack }>({
-  stack: [
-    async ({}, use) => {
-      for (const built of [MAIN, HUB]) {
-        if (!existsSync(built)) throw new Error(`${built} is missing: run "npm run build" before the e2e tests.`);
-      }
-      const dir = mkdtempSync(join(tmpdir(), "hookrelay-e2e-"));
-      const readyFile = join(dir, "ready.json");
-      const receiverCertificate = generateLocalCertificate(dir);
-      let output = "";
-      const args = [MAIN, "--port", "0", "--time-scale", "0.001", "--ready-file", readyFile, "--trust-certificate", receiverCertificate.certFile];
-      const child = spawn(process.execPath, args, {
-        cwd: ROOT,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      child.stdout!.on("data", (d) => (output += d));
-      child.stderr!.on("data", (d) => (output += d));
-      try {
-        await waitForFile(readyFile, child, () => output);
-        await use({ ...(JSON.parse(readFileSync(readyFile, "utf8")) as Omit<Stack, "receiverCertificate">), receiverCertificate });
-      } finally {
-        if (child.exitCode === null) {
-          const exited = new Promise((r) => child.once("exit", r));
-          child.kill("SIGTERM");
-          await exited;
-        }
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-    { scope: "worker" },
-  ],
+/** Starts the stand-in as `npm run demo` does, with `extraArgs` (e.g. ["--subscriptions", "1000"]), for the duration of `use`. */
+async function runStack(extraArgs: string[], use: (stack: Stack) => Promise<void>): Promise<void> {
+  for (const built of [MAIN, HUB]) {
+    if (!existsSync(built)) throw new Error(`${built} is missing: run "npm run build" before the e2e tests.`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), "hookrelay-e2e-"));
+  const readyFile = join(dir, "ready.json");
+  const receiverCertificate = generateLocalCertificate(dir);
+  let output = "";
+  const args = [MAIN, "--port", "0", "--time-scale", "0.001", "--ready-file", readyFile, "--trust-certificate", receiverCertificate.certFile, ...extraArgs];
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  try {
+    await waitForFile(readyFile, child, () => output);
+    await use({ ...(JSON.parse(readFileSync(readyFile, "utf8")) as Omit<Stack, "receiverCertificate">), receiverCertificate });
+  } finally {
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Extra seeded subscriptions in `largeStack`. */
+export const LARGE_STACK_EXTRA = 1000;
+
+export const test = base.extend<{ hub: FrameLocator }, { stack: Stack; largeStack: Stack }>({
+  stack: [async ({}, use) => runStack([], use), { scope: "worker" }],
+  /** A second stand-in seeded with LARGE_STACK_EXTRA more subscriptions; started only by the specs that use it. */
+  largeStack: [async ({}, use) => runStack(["--subscriptions", String(LARGE_STACK_EXTRA)], use), { scope: "worker" }],
   hub: async ({ page }, use) => {
     await use(hubFrame(page));
   },

@@ -1,6 +1,7 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { SubscriptionStatus } from "azure-devops-extension-api/ServiceHooks";
+import { READER } from "../../src/devhost/core/seed";
 import { callsTo, seededSubscription, startDevhost, type Devhost } from "./support/devhost";
 import { dataRows, healthLoaded, openDetails, renderHub, rowWith } from "./support/renderHub";
 
@@ -15,7 +16,7 @@ function statusOf(row: HTMLElement): string | null | undefined {
 }
 
 describe("Test", () => {
-  test("shows pending, then delivered with the status code and timing", async () => {
+  test("shows pending, then delivered with the status code and the time taken when Azure DevOps recorded one", async () => {
     const subscription = seededSubscription(devhost, "/hooks/fiber");
     devhost.receivers.set(subscription.consumerInputs.url, 200);
     const user = userEvent.setup();
@@ -24,7 +25,7 @@ describe("Test", () => {
     await user.click(within(panel).getByRole("button", { name: "Send a test event" }));
     const result = within(panel).getByRole("status", { name: "Test result" });
     expect(result).toHaveTextContent(/Sending test event|Queued|Sending|Processing/);
-    await waitFor(() => expect(result).toHaveTextContent(/^Test delivered · HTTP 200 · \d+ ms$/));
+    await waitFor(() => expect(result).toHaveTextContent(/^Test delivered · HTTP 200( · \d+ ms)?$/));
 
     const [sent] = callsTo(devhost, "POST", /_apis\/hooks\/TestNotifications$/i);
     const body = JSON.parse(sent.body ?? "{}");
@@ -32,6 +33,9 @@ describe("Test", () => {
     expect(body.details).toMatchObject({ eventType: "git.push", consumerId: subscription.consumerId, consumerActionId: "deliver", publisherId: "tfs" });
     expect(body.details.consumerInputs.token).toBe("********");
     expect(callsTo(devhost, "GET", new RegExp(`subscriptions/${subscription.id}/Notifications/\\d+$`, "i")).length).toBeGreaterThan(0);
+    // The row asks again for this subscription's health only, and counts the test delivery.
+    await waitFor(() => expect(rowWith("hooks/fiber")).toHaveTextContent("86% of 7 succeeded"));
+    expect(JSON.parse(callsTo(devhost, "POST", /NotificationsQuery$/i).at(-1)?.body ?? "{}").subscriptionIds).toEqual([subscription.id]);
   });
 
   test("shows a failed delivery with the status code and Azure DevOps's error", async () => {
@@ -44,6 +48,19 @@ describe("Test", () => {
     const result = within(panel).getByRole("status", { name: "Test result" });
     await waitFor(() => expect(result).toHaveTextContent("Test failed · HTTP 500"));
     expect(result).toHaveTextContent("Response status code does not indicate success: 500");
+  });
+
+  test("without diagnostics rights the response is withheld: the result shows without a status code, not as no response", async () => {
+    await devhost.close();
+    devhost = startDevhost({ userId: READER.id });
+    const subscription = seededSubscription(devhost, "/hooks/fiber");
+    devhost.receivers.set(subscription.consumerInputs.url, 200);
+    const user = userEvent.setup();
+    await renderHub();
+    const panel = await openDetails("hooks/fiber");
+    await user.click(within(panel).getByRole("button", { name: "Send a test event" }));
+    const result = within(panel).getByRole("status", { name: "Test result" });
+    await waitFor(() => expect(result).toHaveTextContent(/^Test delivered( · \d+ ms)?$/));
   });
 
   test("shows an unreachable endpoint as failed without a response", async () => {
@@ -94,7 +111,7 @@ test("Delete asks for confirmation, then sends DELETE and removes the row", asyn
   const confirm = await screen.findByRole("dialog", { name: "Delete subscription?" });
   expect(callsTo(devhost, "DELETE", /Subscriptions/i)).toHaveLength(0);
   await user.click(within(confirm).getByRole("button", { name: "Delete" }));
-  await waitFor(() => expect(dataRows()).toHaveLength(5));
+  await waitFor(() => expect(dataRows()).toHaveLength(6));
   const [sent] = callsTo(devhost, "DELETE", /Subscriptions/i);
   expect(sent.url).toMatch(new RegExp(`/_apis/hooks/Subscriptions/${subscription.id}$`));
   expect(devhost.state.subscription(subscription.id)).toBeUndefined();
@@ -119,6 +136,56 @@ test("Re-enable all lists the failed subscriptions, then re-enables exactly thos
     ["/hooks/payments", "/hooks/infra", "/hooks/legacy"].map((url) => seededSubscription(devhost, url).id).sort(),
   );
   expect(puts.every((body) => body.status === SubscriptionStatus.Enabled)).toBe(true);
-  expect(dataRows().map(statusOf)).toEqual(["Enabled", "Enabled", "Enabled", "Disabled by user", "Enabled", "Enabled"]);
+  expect(dataRows().map(statusOf)).toEqual(["Enabled", "Enabled", "Enabled", "Disabled by user", "Enabled", "Enabled", "Enabled"]);
   expect(screen.getByRole("menuitem", { name: "Re-enable all" })).toHaveAttribute("aria-disabled", "true");
+});
+
+describe("errors Azure DevOps returns for a change appear in the panel, in words", () => {
+  const isPut = (call: { method: string; url: string }) => call.method === "PUT" && /_apis\/hooks\/Subscriptions\//i.test(call.url);
+
+  test("the cloud's refusal of a loopback URL, as the stand-in answers it", async () => {
+    await devhost.close();
+    devhost = startDevhost({ blockLocalDelivery: true });
+    const user = userEvent.setup();
+    await renderHub();
+    const panel = await openDetails("hooks/comments");
+    await user.click(within(panel).getByRole("button", { name: "Enable subscription" }));
+    const alert = await within(panel).findByRole("alert");
+    expect(alert).toHaveTextContent("Azure DevOps refused the change");
+    expect(alert).toHaveTextContent("The URL 'https://localhost:8443/hooks/comments' of consumer input 'Endpoint URL' resolves to");
+    expect(alert).toHaveTextContent("a private, loopback or link-local address that Azure DevOps does not deliver to.");
+  });
+
+  test("400 with a message: what was refused and why", async () => {
+    devhost.failWith(isPut, 400, "The value of input 'url' resolves to a private or loopback address, which Azure DevOps Services does not deliver to.");
+    const user = userEvent.setup();
+    await renderHub();
+    const panel = await openDetails("hooks/comments");
+    await user.click(within(panel).getByRole("button", { name: "Enable subscription" }));
+    const alert = await within(panel).findByRole("alert");
+    expect(alert).toHaveTextContent("Azure DevOps refused the change");
+    expect(alert).toHaveTextContent("resolves to a private or loopback address");
+    expect(statusOf(rowWith("hooks/comments"))).toBe("Disabled by user");
+  });
+
+  test("403 for a permission names the permission; 403 for a scope says the extension may not do it", async () => {
+    let scope = false;
+    devhost.failWith((call) => isPut(call) && !scope, 403, "TF400813: The user is not authorized to access this resource.");
+    devhost.failWith((call) => isPut(call) && scope, 403, "The access token does not have the required scope vso.build for this event type.");
+    const user = userEvent.setup();
+    await renderHub();
+    const panel = await openDetails("hooks/fiber");
+    await user.click(within(panel).getByRole("button", { name: "Disable subscription" }));
+    expect(await within(panel).findByRole("alert")).toHaveTextContent('You need the "Edit subscriptions" permission');
+    expect(within(panel).getByRole("alert")).toHaveTextContent("Azure DevOps said: TF400813");
+
+    scope = true;
+    await user.click(within(panel).getByRole("button", { name: "Disable subscription" }));
+    await waitFor(() => expect(within(panel).getByRole("alert")).toHaveTextContent("Hook Relay is not allowed to do this"));
+    expect(within(panel).getByRole("alert")).toHaveTextContent("The extension's access (vso.code) does not cover this kind of subscription");
+    // Closing the panel takes its error along; it does not reappear on the page.
+    await user.click(within(panel).getByRole("button", { name: "Close" }));
+    await waitFor(() => expect(screen.queryByRole("dialog", { name: / subscription$/ })).not.toBeInTheDocument());
+    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
+  });
 });

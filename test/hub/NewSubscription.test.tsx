@@ -61,7 +61,7 @@ test("creates a subscription with the right body, leaving empty filters out", as
       detailedMessagesToSend: "all",
     },
   });
-  await waitFor(() => expect(dataRows()).toHaveLength(7));
+  await waitFor(() => expect(dataRows()).toHaveLength(8));
   expect(rowWith("hooks.example.com/hooks/payments")).toHaveTextContent("Repository: payments-api; Target branch: main; Change: Reviewers changed");
   expect(screen.getByText("Pull request updated subscription created.")).toBeInTheDocument();
   expect(document.body.textContent).not.toContain("a-long-enough-token-123");
@@ -75,5 +75,36 @@ test("shows the server's rejection inside the form", async () => {
   await user.type(within(dialog).getByLabelText("Token (required)"), "a-long-enough-token-123");
   await user.click(within(dialog).getByRole("button", { name: "Create" }));
   expect(await within(dialog).findByText('You need the "Edit subscriptions" permission')).toBeInTheDocument();
-  expect(dataRows()).toHaveLength(6);
+  expect(dataRows()).toHaveLength(7);
+});
+
+test("a 400 from Azure DevOps shows its message in the form, in words", async () => {
+  devhost.failWith(
+    (call) => call.method === "POST" && /_apis\/hooks\/Subscriptions$/i.test(call.url),
+    400,
+    "Subscription input 'url' is not valid: the host name could not be resolved.",
+  );
+  const user = userEvent.setup();
+  const dialog = await openForm(user);
+  await user.type(within(dialog).getByLabelText("Endpoint URL (required)"), "https://hooks.example.invalid/hooks");
+  await user.type(within(dialog).getByLabelText("Token (required)"), "a-long-enough-token-123");
+  await user.click(within(dialog).getByRole("button", { name: "Create" }));
+  const alert = await within(dialog).findByRole("alert");
+  expect(alert).toHaveTextContent("Azure DevOps refused the change");
+  expect(alert).toHaveTextContent("Subscription input 'url' is not valid: the host name could not be resolved.");
+  expect(within(dialog).getByRole("button", { name: "Create" })).toBeEnabled();
+});
+
+test("a URL Azure DevOps Services will not deliver to is refused in the form, with the service's reason", async () => {
+  await devhost.close();
+  devhost = startDevhost({ blockLocalDelivery: true });
+  const user = userEvent.setup();
+  const dialog = await openForm(user);
+  await user.type(within(dialog).getByLabelText("Endpoint URL (required)"), "https://10.0.0.7/hooks");
+  await user.type(within(dialog).getByLabelText("Token (required)"), "a-long-enough-token-123");
+  await user.click(within(dialog).getByRole("button", { name: "Create" }));
+  const alert = await within(dialog).findByRole("alert");
+  expect(alert).toHaveTextContent("Azure DevOps refused the change");
+  expect(alert).toHaveTextContent("The URL 'https://10.0.0.7/hooks' of consumer input 'Endpoint URL' resolves to");
+  expect(dataRows()).toHaveLength(7);
 });

@@ -37,11 +37,11 @@ describe("the seeded project", () => {
     const user = userEvent.setup();
     await renderHub();
     await healthLoaded();
-    expect(screen.queryByText(/ of 6 subscriptions/)).not.toBeInTheDocument();
+    expect(screen.queryByText(/ of 7 subscriptions/)).not.toBeInTheDocument();
 
     await user.type(filterBox(), "PAYMENTS-api");
     expect(shownEndpoints()).toEqual(["payments"]);
-    expect(screen.getByText("1 of 6 subscriptions")).toBeInTheDocument();
+    expect(screen.getByText("1 of 7 subscriptions")).toBeInTheDocument();
 
     await user.clear(filterBox());
     await user.type(filterBox(), "chuck");
@@ -50,7 +50,7 @@ describe("the seeded project", () => {
     await user.clear(filterBox());
     await user.type(filterBox(), "disabled");
     expect(shownEndpoints()).toEqual(["comments", "infra", "legacy"]);
-    expect(screen.getByText("3 of 6 subscriptions")).toBeInTheDocument();
+    expect(screen.getByText("3 of 7 subscriptions")).toBeInTheDocument();
 
     // Every word must appear, in any field: the event and a repository from the filters.
     await user.clear(filterBox());
@@ -69,12 +69,12 @@ describe("the seeded project", () => {
     expect(shownEndpoints()).toEqual(["legacy"]);
     await user.click(screen.getByRole("button", { name: "Clear keyword filter" }));
     expect(filterBox()).toHaveValue("");
-    expect(dataRows()).toHaveLength(6);
-    expect(screen.queryByText(/of 6 subscriptions/)).not.toBeInTheDocument();
+    expect(dataRows()).toHaveLength(7);
+    expect(screen.queryByText(/of 7 subscriptions/)).not.toBeInTheDocument();
 
     await user.type(filterBox(), "reviews{Escape}");
     expect(filterBox()).toHaveValue("");
-    expect(dataRows()).toHaveLength(6);
+    expect(dataRows()).toHaveLength(7);
   });
 
   test("nothing matching shows an empty state whose Clear filter restores the table; inputs that are not shown are not searched", async () => {
@@ -87,11 +87,11 @@ describe("the seeded project", () => {
       await user.type(filterBox(), hidden);
       expect(screen.queryByRole("grid", { name: "Hook Relay subscriptions" })).not.toBeInTheDocument();
       expect(screen.getByText(`No subscriptions match "${hidden}"`)).toBeInTheDocument();
-      expect(screen.getByText("0 of 6 subscriptions")).toBeInTheDocument();
+      expect(screen.getByText("0 of 7 subscriptions")).toBeInTheDocument();
     }
     await user.click(screen.getByRole("button", { name: "Clear filter" }));
     expect(filterBox()).toHaveValue("");
-    await waitFor(() => expect(dataRows()).toHaveLength(6));
+    await waitFor(() => expect(dataRows()).toHaveLength(7));
     expect(screen.queryByText(/No subscriptions match/)).not.toBeInTheDocument();
   });
 
@@ -110,24 +110,24 @@ describe("the seeded project", () => {
     const user = userEvent.setup();
     await renderHub();
     await healthLoaded();
-    expect(shownEndpoints()).toEqual(["fiber", "reviews", "payments", "comments", "infra", "legacy"]);
+    expect(shownEndpoints()).toEqual(["fiber", "reviews", "payments", "comments", "infra", "legacy", "archive"]);
     expect(screen.getAllByRole("columnheader").filter((th) => th.hasAttribute("aria-sort"))).toEqual([]);
 
     await sortBy(user, "Endpoint");
     expect(header("Endpoint")).toHaveAttribute("aria-sort", "ascending");
     expect(header("Endpoint").querySelector(".bolt-table-header-sort-icon")).toHaveClass("ms-Icon--SortUp");
-    expect(shownEndpoints()).toEqual(["comments", "fiber", "infra", "legacy", "payments", "reviews"]);
+    expect(shownEndpoints()).toEqual(["archive", "comments", "fiber", "infra", "legacy", "payments", "reviews"]);
 
     await sortBy(user, "Endpoint");
     expect(header("Endpoint")).toHaveAttribute("aria-sort", "descending");
     expect(header("Endpoint").querySelector(".bolt-table-header-sort-icon")).toHaveClass("ms-Icon--SortDown");
-    expect(shownEndpoints()).toEqual(["reviews", "payments", "legacy", "infra", "fiber", "comments"]);
+    expect(shownEndpoints()).toEqual(["reviews", "payments", "legacy", "infra", "fiber", "comments", "archive"]);
 
     await sortBy(user, "Status");
     expect(header("Endpoint")).not.toHaveAttribute("aria-sort");
     expect(header("Status")).toHaveAttribute("aria-sort", "ascending");
-    // Healthy to broken; the two enabled ones keep the order they were listed in.
-    expect(shownEndpoints()).toEqual(["fiber", "reviews", "payments", "comments", "infra", "legacy"]);
+    // Healthy to broken; the three enabled ones keep the order they were listed in.
+    expect(shownEndpoints()).toEqual(["fiber", "reviews", "archive", "payments", "comments", "infra", "legacy"]);
   });
 
   test("event and modified sort by what their first line shows", async () => {
@@ -135,14 +135,14 @@ describe("the seeded project", () => {
     await renderHub();
     await healthLoaded();
     await sortBy(user, "Event and filters");
-    // Code pushed (by repository name), Pull request comment…, created, merge attempted, updated.
-    expect(shownEndpoints()).toEqual(["fiber", "infra", "comments", "reviews", "payments", "legacy"]);
+    // Code pushed (by repository name), Pull request comment…, created (by repository name), merge attempted, updated.
+    expect(shownEndpoints()).toEqual(["fiber", "infra", "comments", "archive", "reviews", "payments", "legacy"]);
 
     await sortBy(user, "Modified / created by");
     await sortBy(user, "Modified / created by");
     expect(header("Modified / created by")).toHaveAttribute("aria-sort", "descending");
-    // fiber was last changed 30 days ago, reviews 21; the other four two days ago, in their listed order.
-    expect(shownEndpoints().slice(-2)).toEqual(["reviews", "fiber"]);
+    // archive was last changed 400 days ago, fiber 30, reviews 21; the other four two days ago.
+    expect(shownEndpoints().slice(-3)).toEqual(["reviews", "fiber", "archive"]);
   });
 
   test("last delivery sorts by the newest delivery; never delivered counts as oldest", async () => {
@@ -152,9 +152,9 @@ describe("the seeded project", () => {
     await renderHub();
     await healthLoaded();
     await sortBy(user, "Last delivery / success rate");
-    expect(shownEndpoints()).toEqual(["reviews", "comments", "legacy", "infra", "payments", "fiber"]);
+    expect(shownEndpoints()).toEqual(["reviews", "comments", "legacy", "archive", "infra", "payments", "fiber"]);
     await sortBy(user, "Last delivery / success rate");
-    expect(shownEndpoints()).toEqual(["fiber", "payments", "infra", "reviews", "comments", "legacy"]);
+    expect(shownEndpoints()).toEqual(["fiber", "payments", "infra", "reviews", "comments", "legacy", "archive"]);
   });
 
   test("the sort holds while filtering, and the filter while sorting", async () => {
@@ -164,10 +164,10 @@ describe("the seeded project", () => {
     await sortBy(user, "Endpoint");
     await sortBy(user, "Endpoint");
     await user.type(filterBox(), "enabled");
-    expect(shownEndpoints()).toEqual(["reviews", "fiber"]);
+    expect(shownEndpoints()).toEqual(["reviews", "fiber", "archive"]);
     await sortBy(user, "Endpoint");
-    expect(shownEndpoints()).toEqual(["fiber", "reviews"]);
-    expect(screen.getByText("2 of 6 subscriptions")).toBeInTheDocument();
+    expect(shownEndpoints()).toEqual(["archive", "fiber", "reviews"]);
+    expect(screen.getByText("3 of 7 subscriptions")).toBeInTheDocument();
   });
 
   test("the filter also applies to every subscription of the project", async () => {
@@ -178,7 +178,7 @@ describe("the seeded project", () => {
     expect(screen.getByText(/No subscriptions match/)).toBeInTheDocument();
     await user.click(screen.getByRole("switch", { name: /Show every subscription/ }));
     await waitFor(() => expect(shownEndpoints()).toEqual(["ci"]));
-    expect(screen.getByText("1 of 7 subscriptions")).toBeInTheDocument();
+    expect(screen.getByText("1 of 8 subscriptions")).toBeInTheDocument();
   });
 });
 
@@ -193,15 +193,19 @@ describe("rows whose delivery health is still loading", () => {
     const original = HooksService.prototype.deliveryHealth;
     let batches = 0;
     jest.spyOn(HooksService.prototype, "deliveryHealth").mockImplementation(async function (this: HooksService, ids: string[]) {
-      // Hold the second batch: the six seeded rows and bulk-0 … bulk-43 get their health, bulk-44 … bulk-59 stay loading.
-      if (++batches === 2) await held;
+      // The first batch is the rows on screen (the seven seeded ones, bulk-0, bulk-1 …); every later one is held.
+      if (++batches > 1) await held;
       return original.call(this, ids);
     });
     const user = userEvent.setup();
     await renderHub();
+    await healthLoaded();
+    expect(shownEndpoints()).toContain("bulk-5");
+    expect(shownEndpoints()).not.toContain("bulk-50");
+    // The filter brings bulk-50 … bulk-59 onto the screen: their health is asked for and held.
+    await user.click(filterBox());
+    await user.paste("hooks/bulk-5");
     await waitFor(() => expect(batches).toBe(2));
-    // bulk-5 has loaded (no deliveries kept), bulk-50 … bulk-59 have not; the filter keeps them all on screen.
-    await user.type(filterBox(), "hooks/bulk-5");
     const stillLoading = () => dataRows().map((row) => row.textContent?.includes("Loading…"));
     const loadedFirst = [false, ...Array<boolean>(10).fill(true)];
     expect(stillLoading()).toEqual(loadedFirst);
@@ -216,7 +220,10 @@ describe("rows whose delivery health is still loading", () => {
     release();
     await healthLoaded();
     expect(shownEndpoints()).toHaveLength(11);
-    expect(callsTo(devhost, "POST", /NotificationsQuery$/i)).toHaveLength(2);
+    // The rows on screen, those the filter brought, then (for the sort) all the others: each subscription once.
+    const asked = callsTo(devhost, "POST", /NotificationsQuery$/i).flatMap((call) => JSON.parse(call.body ?? "{}").subscriptionIds as string[]);
+    expect(asked).toHaveLength(67);
+    expect(new Set(asked).size).toBe(67);
   });
 });
 
@@ -232,7 +239,7 @@ describe("1,000 subscriptions", () => {
     const table = () => screen.getByRole("grid", { name: "Hook Relay subscriptions" });
     await user.type(filterBox(), "bulk-99");
     // bulk-99 and bulk-990 … bulk-999.
-    expect(screen.getByText("11 of 1006 subscriptions")).toBeInTheDocument();
+    expect(screen.getByText("11 of 1007 subscriptions")).toBeInTheDocument();
     expect(table()).toHaveAttribute("aria-rowcount", String(11 + 1));
 
     await sortBy(user, "Endpoint");
@@ -240,7 +247,7 @@ describe("1,000 subscriptions", () => {
     expect(shownEndpoints()).toEqual(["bulk-999", "bulk-998", "bulk-997", "bulk-996", "bulk-995", "bulk-994", "bulk-993", "bulk-992", "bulk-991", "bulk-990", "bulk-99"]);
 
     await user.clear(filterBox());
-    expect(table()).toHaveAttribute("aria-rowcount", String(1006 + 1));
+    expect(table()).toHaveAttribute("aria-rowcount", String(1007 + 1));
     expect(dataRows().length).toBeLessThan(200);
     expect(within(table()).getAllByRole("row")[1]).toHaveTextContent("hooks/reviews");
   });

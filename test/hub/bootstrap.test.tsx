@@ -1,4 +1,5 @@
 import { screen, waitFor } from "@testing-library/react";
+import * as React from "react";
 import * as ReactDOM from "react-dom";
 import type * as FakeSdk from "./fakeSdk";
 import { startDevhost, type Devhost } from "./support/devhost";
@@ -14,9 +15,14 @@ afterEach(async () => {
   await devhost.close();
 });
 
-/** Run the entry module in a fresh module registry, as a page load would; returns that load's fake SDK. */
+/**
+ * Run the entry module in a fresh module registry, as a page load would; returns that load's fake SDK.
+ * React stays the test's own copy, so the entry renders with the React that unmounts it and whose act() the test uses.
+ */
 function loadEntry(prepare?: (sdk: typeof FakeSdk) => void): typeof FakeSdk {
   let sdk!: typeof FakeSdk;
+  jest.doMock("react", () => React);
+  jest.doMock("react-dom", () => ReactDOM);
   jest.isolateModules(() => {
     sdk = require("azure-devops-extension-sdk");
     prepare?.(sdk);

@@ -34,7 +34,7 @@ function health(lastDelivered: string | undefined): DeliveryHealth {
   const last = lastDelivered
     ? { id: 1, result: NotificationResult.Succeeded, status: NotificationStatus.Completed, createdDate: new Date(lastDelivered), modifiedDate: new Date(lastDelivered) }
     : undefined;
-  return { delivered: last ? 1 : 0, failed: 0, successRate: last ? 1 : undefined, last };
+  return { delivered: last ? 1 : 0, failed: 0, kept: last ? 1 : 0, successRate: last ? 1 : undefined, last };
 }
 
 const rowsOf = (...subscriptions: Subscription[]): SubscriptionRow[] => subscriptions.map((s) => ({ subscription: s }));

@@ -3,7 +3,7 @@ import { NotificationResult, type Notification } from "azure-devops-extension-ap
 import { Spinner, SpinnerSize } from "azure-devops-ui/Spinner";
 import type { HooksService } from "../services/HooksService";
 import { formatDateTime, toDate } from "../model/format";
-import { describeResult, statusCodeOf } from "../model/notifications";
+import { describeResult } from "../model/notifications";
 import { ErrorCard } from "./ErrorCard";
 import { NotificationDetail } from "./NotificationDetail";
 import { Select } from "./Select";
@@ -25,7 +25,10 @@ const periodOptions = [
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** The subscription's notification history, loaded when the panel opens, filtered by result and time. */
+/**
+ * The subscription's notification history, loaded when the panel opens, filtered by result and time.
+ * The list carries no details; opening an entry fetches that one notification (NotificationDetail).
+ */
 export function HistoryList(props: { service: HooksService; subscriptionId: string; reloadKey?: number }): JSX.Element {
   const [notifications, setNotifications] = React.useState<Notification[] | undefined>();
   const [error, setError] = React.useState<unknown>();
@@ -70,7 +73,7 @@ export function HistoryList(props: { service: HooksService; subscriptionId: stri
               >
                 {summaryOf(n)}
               </button>
-              {openId === n.id ? <NotificationDetail notification={n} /> : null}
+              {openId === n.id ? <NotificationDetail service={props.service} notification={n} /> : null}
             </li>
           ))}
         </ul>
@@ -80,9 +83,7 @@ export function HistoryList(props: { service: HooksService; subscriptionId: stri
 }
 
 function summaryOf(notification: Notification): string {
-  const code = statusCodeOf(notification.details?.response);
-  const parts = [`#${notification.id}`, describeResult(notification), code ? `HTTP ${code}` : undefined, formatDateTime(notification.createdDate)];
-  return parts.filter(Boolean).join(" · ");
+  return [`#${notification.id}`, describeResult(notification), formatDateTime(notification.createdDate, "date unknown")].join(" · ");
 }
 
 function matchesResult(notification: Notification, result: string): boolean {

@@ -6,8 +6,9 @@ import type { Subscription } from "azure-devops-extension-api/ServiceHooks";
 import { confidentialInputIds, inputDisplayName } from "../../contract";
 import type { HooksService } from "../services/HooksService";
 import { describeEvent, filtersInWords, type RepositoryNames } from "../model/filters";
-import { formatDateTime } from "../model/format";
+import { formatDateTime, personName, toDate } from "../model/format";
 import { describeStatus, isEnabled } from "../model/status";
+import { ErrorCard } from "./ErrorCard";
 import { HistoryList } from "./HistoryList";
 import { StatusPill } from "./StatusPill";
 import { TestButton, type TestPolling } from "./TestButton";
@@ -19,8 +20,12 @@ export interface SubscriptionPanelProps {
   polling: TestPolling;
   canEdit: boolean;
   busy: boolean;
+  /** The last failed action on this subscription (enable, disable, delete). */
+  error?: unknown;
   onSetEnabled: (subscription: Subscription, enabled: boolean) => void;
   onDelete: (subscription: Subscription) => void;
+  /** A test delivery finished: the subscription's history changed. */
+  onTested?: (subscriptionId: string) => void;
   onDismiss: () => void;
 }
 
@@ -30,6 +35,10 @@ export function SubscriptionPanel(props: SubscriptionPanelProps): JSX.Element {
   const status = describeStatus(s);
   const [historyVersion, setHistoryVersion] = React.useState(0);
   const enabled = isEnabled(s);
+  const tested = (subscriptionId: string) => {
+    setHistoryVersion((v) => v + 1);
+    props.onTested?.(subscriptionId);
+  };
   return (
     <Panel
       onDismiss={props.onDismiss}
@@ -43,11 +52,12 @@ export function SubscriptionPanel(props: SubscriptionPanelProps): JSX.Element {
           <p>{status.explanation}</p>
           {status.action ? <p><strong>What to do:</strong> {status.action}</p> : null}
           {s.probationRetries ? <p>Probation probes so far: {s.probationRetries} of 7.</p> : null}
-          {s.lastProbationRetryDate ? <p>Last probe: {formatDateTime(s.lastProbationRetryDate)}</p> : null}
+          {toDate(s.lastProbationRetryDate) ? <p>Last probe: {formatDateTime(s.lastProbationRetryDate)}</p> : null}
         </section>
+        {props.error ? <ErrorCard error={props.error} operation="edit" /> : null}
         {props.canEdit ? (
           <div className="hr-actions" role="group" aria-label="Subscription actions">
-            <TestButton service={props.service} subscription={s} polling={props.polling} onFinished={() => setHistoryVersion((v) => v + 1)} />
+            <TestButton service={props.service} subscription={s} polling={props.polling} onFinished={() => tested(s.id)} />
             <Button
               text={enabled ? "Disable" : "Enable"}
               ariaLabel={enabled ? "Disable subscription" : "Enable subscription"}
@@ -72,12 +82,18 @@ export function SubscriptionPanel(props: SubscriptionPanelProps): JSX.Element {
           <dd>{s.consumerId}</dd>
           <dt>Created</dt>
           <dd>
-            {formatDateTime(s.createdDate)} by {s.createdBy?.displayName ?? "unknown"}
+            {formatDateTime(s.createdDate)} by {personName(s.createdBy)}
           </dd>
           <dt>Modified</dt>
           <dd>
-            {formatDateTime(s.modifiedDate)} by {s.modifiedBy?.displayName ?? "unknown"}
+            {formatDateTime(s.modifiedDate)} by {personName(s.modifiedBy)}
           </dd>
+          {toDate(s.lastSuccessfulAttemptDate) ? (
+            <>
+              <dt>Last successful delivery</dt>
+              <dd>{formatDateTime(s.lastSuccessfulAttemptDate)}</dd>
+            </>
+          ) : null}
         </dl>
         <HistoryList service={props.service} subscriptionId={s.id} reloadKey={historyVersion} />
       </div>

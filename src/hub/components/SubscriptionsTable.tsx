@@ -4,8 +4,8 @@ import { ColumnSorting, SimpleTableCell, SortOrder, Table, TwoLineTableCell, typ
 import { ArrayItemProvider } from "azure-devops-ui/Utilities/Provider";
 import type { Subscription } from "azure-devops-extension-api/ServiceHooks";
 import { describeEvent, filtersInWords, type RepositoryNames } from "../model/filters";
-import { formatDateTime, formatPercent } from "../model/format";
-import { describeResult, type DeliveryHealth } from "../model/notifications";
+import { formatDateTime, formatPercent, personName } from "../model/format";
+import { describeResult, isUnavailable, type RowHealth } from "../model/notifications";
 import type { SortColumn, SortState, SubscriptionRow } from "../model/tableView";
 import { StatusPill } from "./StatusPill";
 
@@ -19,14 +19,16 @@ export interface SubscriptionsTableProps {
   /** undefined: the order the rows came in, no header marked. */
   sort?: SortState;
   onSort: (sort: SortState) => void;
+  /** Called for the rows on screen (as they scroll in) whose health has not loaded. */
+  onNeedHealth: (subscriptionId: string) => void;
 }
 
 type Column = ITableColumn<SubscriptionRow>;
 
 /** A virtualized table: only the rows on screen are in the DOM, so thousands of subscriptions stay fast. */
 export function SubscriptionsTable(props: SubscriptionsTableProps): JSX.Element {
-  const { repositories, onOpen, sort } = props;
-  const columns = React.useMemo(() => buildColumns(repositories, onOpen, sort), [repositories, onOpen, sort]);
+  const { repositories, onOpen, sort, onNeedHealth } = props;
+  const columns = React.useMemo(() => buildColumns(repositories, onOpen, sort, onNeedHealth), [repositories, onOpen, sort, onNeedHealth]);
   const provider = React.useMemo(() => new ArrayItemProvider(props.rows), [props.rows]);
   const sorting = useColumnSorting(columns, props.onSort);
   return (
@@ -59,7 +61,12 @@ function useColumnSorting(columns: Column[], onSort: (sort: SortState) => void):
   );
 }
 
-function buildColumns(repositories: RepositoryNames, onOpen: (s: Subscription) => void, sort: SortState | undefined): Column[] {
+function buildColumns(
+  repositories: RepositoryNames,
+  onOpen: (s: Subscription) => void,
+  sort: SortState | undefined,
+  onNeedHealth: (subscriptionId: string) => void,
+): Column[] {
   // Two-line columns sort by their first line.
   const sortable = (id: SortColumn, column: Column): Column => ({ ...column, id, sortProps: { sortOrder: sortOrderOf(id, sort) } });
   return [
@@ -85,10 +92,14 @@ function buildColumns(repositories: RepositoryNames, onOpen: (s: Subscription) =
         </SimpleTableCell>
       ),
     }),
-    sortable(
-      "lastDelivery",
-      twoLineColumn("lastDelivery", "Last delivery / success rate", -20, (row) => lastDelivery(row.health), (row) => successRate(row.health)),
-    ),
+    sortable("lastDelivery", {
+      id: "lastDelivery",
+      name: "Last delivery / success rate",
+      width: -20,
+      renderCell: (_r, columnIndex, column, row) => (
+        <HealthCell key={columnIndex} columnIndex={columnIndex} column={column} row={row} onNeedHealth={onNeedHealth} />
+      ),
+    }),
     sortable(
       "modified",
       twoLineColumn(
@@ -96,7 +107,7 @@ function buildColumns(repositories: RepositoryNames, onOpen: (s: Subscription) =
         "Modified / created by",
         -16,
         (row) => formatDateTime(row.subscription.modifiedDate),
-        (row) => `Created by ${row.subscription.createdBy?.displayName ?? "—"}`,
+        (row) => `Created by ${personName(row.subscription.createdBy)}`,
       ),
     ),
     {
@@ -148,14 +159,34 @@ function textColumn(id: string, name: string, width: number, text: (row: Subscri
   };
 }
 
-function lastDelivery(health: DeliveryHealth | undefined): string {
-  if (!health) return "Loading…";
-  if (!health.last) return "No deliveries kept";
-  return `${describeResult(health.last)}, ${formatDateTime(health.last.createdDate)}`;
+interface HealthCellProps {
+  columnIndex: number;
+  column: Column;
+  row: SubscriptionRow;
+  onNeedHealth: (subscriptionId: string) => void;
 }
 
-function successRate(health: DeliveryHealth | undefined): string {
+/** The table renders only the rows on screen, so a row's history is asked for when its cell mounts. */
+function HealthCell(props: HealthCellProps): JSX.Element {
+  const { row, onNeedHealth } = props;
+  const id = row.subscription.id;
+  const loaded = row.health !== undefined;
+  React.useEffect(() => {
+    if (!loaded) onNeedHealth(id);
+  }, [id, loaded, onNeedHealth]);
+  return <TwoLineTableCell columnIndex={props.columnIndex} tableColumn={props.column} line1={lastDelivery(row.health)} line2={successRate(row.health)} />;
+}
+
+function lastDelivery(health: RowHealth | undefined): string {
+  if (!health) return "Loading…";
+  if (isUnavailable(health)) return "History unavailable";
+  if (health.last) return `${describeResult(health.last)}, ${formatDateTime(health.last.createdDate, "date unknown")}`;
+  return health.kept > 0 ? "Not returned by Azure DevOps" : "No deliveries kept";
+}
+
+function successRate(health: RowHealth | undefined): string {
   if (!health) return "…";
-  if (health.successRate === undefined) return "—";
+  if (isUnavailable(health)) return health.unavailable;
+  if (health.successRate === undefined) return health.kept > 0 ? "No completed deliveries" : "—";
   return `${formatPercent(health.successRate)} of ${health.delivered + health.failed} succeeded`;
 }

@@ -6,7 +6,7 @@ import type { HooksService } from "../services/HooksService";
 import { pollUntil, type PollOptions } from "../services/poll";
 import { formatDuration } from "../model/format";
 import { describeProblem } from "../model/errors";
-import { describeResult, isFinished, statusCodeOf } from "../model/notifications";
+import { describeResult, isFinished, missingDetails, statusCodeOf } from "../model/notifications";
 
 export type TestPolling = Omit<PollOptions, "signal">;
 
@@ -52,7 +52,9 @@ export function TestButton(props: TestButtonProps): JSX.Element {
       setState({ kind: "done", notification: done });
       props.onFinished?.();
     } catch (error) {
-      if (!unmounted.current.aborted) setState({ kind: "error", message: describeProblem(error, "edit").title + ": " + describeProblem(error, "edit").detail });
+      if (unmounted.current.aborted) return;
+      const problem = describeProblem(error, "edit");
+      setState({ kind: "error", message: `${problem.title}: ${problem.detail}` });
     }
   };
 
@@ -77,14 +79,16 @@ function TestResult(props: { state: TestState }): JSX.Element | null {
       return <span className="hr-error-text">Test could not run. {state.message}</span>;
     case "done": {
       const { notification } = state;
-      const details = notification.details ?? ({} as Notification["details"]);
+      const details: Partial<Notification["details"]> = notification.details ?? {};
       const code = statusCodeOf(details.response);
+      // Without diagnostics rights Azure DevOps withholds the response, so its absence says nothing.
+      const codeText = code ? ` · HTTP ${code}` : missingDetails(notification) ? "" : " · no response";
       const delivered = notification.result === NotificationResult.Succeeded;
       return (
         <span className={delivered ? "hr-success-text" : "hr-error-text"}>
           {delivered ? "Test delivered" : `Test ${describeResult(notification).toLowerCase()}`}
-          {code ? ` · HTTP ${code}` : " · no response"}
-          {` · ${formatDuration(details.requestDuration)}`}
+          {codeText}
+          {typeof details.requestDuration === "number" ? ` · ${formatDuration(details.requestDuration)}` : ""}
           {!delivered && details.errorMessage ? ` · ${details.errorMessage}` : ""}
         </span>
       );

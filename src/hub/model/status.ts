@@ -10,8 +10,14 @@ export interface StatusDescription {
   action?: string;
 }
 
+/** The old spec examples leave `status` out of enabled subscriptions; missing means enabled. */
+export function statusOf(subscription: Pick<Subscription, "status">): SubscriptionStatus {
+  return subscription.status ?? SubscriptionStatus.Enabled;
+}
+
 export function describeStatus(subscription: Pick<Subscription, "status" | "modifiedBy">): StatusDescription {
-  switch (subscription.status) {
+  const status = statusOf(subscription);
+  switch (status) {
     case SubscriptionStatus.Enabled:
       return { label: "Enabled", tone: "success", explanation: "Azure DevOps delivers every matching event." };
     case SubscriptionStatus.OnProbation:
@@ -45,7 +51,7 @@ export function describeStatus(subscription: Pick<Subscription, "status" | "modi
         action: "Enable it to take ownership, or create a new subscription.",
       };
     default:
-      return { label: `Status ${String(subscription.status)}`, tone: "neutral", explanation: "Azure DevOps reported a status this page does not know." };
+      return { label: `Status ${String(status)}`, tone: "neutral", explanation: "Azure DevOps reported a status this page does not know." };
   }
 }
 
@@ -59,13 +65,11 @@ function named(subscription: Pick<Subscription, "modifiedBy">): string {
 
 /** Statuses caused by failures or lost access, which "Re-enable all" turns back on. Disabled-by-user ones stay off. */
 export function needsReenable(subscription: Pick<Subscription, "status">): boolean {
-  return (
-    subscription.status === SubscriptionStatus.OnProbation ||
-    subscription.status === SubscriptionStatus.DisabledBySystem ||
-    subscription.status === SubscriptionStatus.DisabledByInactiveIdentity
-  );
+  const status = statusOf(subscription);
+  return status === SubscriptionStatus.OnProbation || status === SubscriptionStatus.DisabledBySystem || status === SubscriptionStatus.DisabledByInactiveIdentity;
 }
 
 export function isEnabled(subscription: Pick<Subscription, "status">): boolean {
-  return subscription.status === SubscriptionStatus.Enabled || subscription.status === SubscriptionStatus.OnProbation;
+  const status = statusOf(subscription);
+  return status === SubscriptionStatus.Enabled || status === SubscriptionStatus.OnProbation;
 }

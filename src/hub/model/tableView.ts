@@ -1,14 +1,14 @@
 /** What the subscriptions table shows: which rows match the keyword filter, and in which order. */
 import type { Subscription } from "azure-devops-extension-api/ServiceHooks";
 import { describeEvent, filtersInWords, type RepositoryNames } from "./filters";
-import { toDate } from "./format";
-import type { DeliveryHealth } from "./notifications";
-import { describeStatus } from "./status";
+import { personName, toDate } from "./format";
+import { isUnavailable, type RowHealth } from "./notifications";
+import { describeStatus, statusOf } from "./status";
 
 export interface SubscriptionRow {
   subscription: Subscription;
-  /** undefined while the row's delivery history has not loaded. */
-  health?: DeliveryHealth;
+  /** undefined until the row's delivery history has loaded (it loads when the row is on screen). */
+  health?: RowHealth;
 }
 
 /** The words a row shows, which the keyword filter searches and the event and endpoint columns sort by. */
@@ -29,7 +29,7 @@ export function rowWords(subscription: Subscription, repositories: RepositoryNam
     filters: filtersInWords(subscription.eventType, subscription.publisherInputs, repositories),
     endpoint: subscription.consumerInputs?.url ?? "",
     status: describeStatus(subscription).label,
-    creator: subscription.createdBy?.displayName ?? "",
+    creator: personName(subscription.createdBy),
   };
   return { ...shown, searchable: Object.values(shown).join("\n").toLowerCase() };
 }
@@ -63,7 +63,7 @@ export interface SortState {
   direction: SortDirection;
 }
 
-/** Parts compared in turn; undefined means not known yet (health still loading). */
+/** Parts compared in turn; undefined means not known (health still loading or unavailable). */
 type SortKey = readonly (string | number)[] | undefined;
 
 const collator = new Intl.Collator(undefined, { sensitivity: "base", numeric: true });
@@ -86,9 +86,9 @@ export function sortKey(row: SubscriptionRow, column: SortColumn, words: RowWord
       return [words?.endpoint ?? subscription.consumerInputs?.url ?? ""];
     case "status":
       // The status values run from healthy to broken (Enabled 0 … disabled for an inactive owner 40).
-      return [subscription.status];
+      return [statusOf(subscription)];
     case "lastDelivery":
-      if (!health) return undefined;
+      if (!health || isUnavailable(health)) return undefined;
       // Never delivered counts as the oldest delivery.
       return [timeOf(health.last?.createdDate)];
     case "modified":

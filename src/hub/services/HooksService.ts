@@ -5,8 +5,6 @@ import { InputFilterOperator } from "azure-devops-extension-api/FormInput";
 import {
   SubscriptionStatus,
   type Notification,
-  type NotificationResult,
-  type NotificationSummary,
   type NotificationsQuery,
   type Subscription,
   type SubscriptionsQuery,
@@ -18,16 +16,14 @@ import { healthFromSummary, latestBySubscription, type DeliveryHealth } from "..
 export interface HubContext {
   projectId: string;
   projectName: string;
-  /** <publisher>.<extension>.<consumer contribution>, from the running extension's context. */
+  /** The id Azure DevOps gave this extension's consumer (see confirmConsumerId). */
   consumerId: string;
 }
 
 export type SubscriptionScope = "ours" | "all";
 
-/** Subscriptions per NotificationsQuery: one request per page of rows, never one per row. */
+/** Subscriptions per NotificationsQuery: one request per page of rows on screen, never one per row. */
 export const HEALTH_BATCH_SIZE = 50;
-/** Azure DevOps returns at most 100 notifications per subscription by default and keeps about 7 days. */
-const HISTORY_PER_SUBSCRIPTION = 100;
 
 export class HooksService {
   constructor(
@@ -52,32 +48,33 @@ export class HooksService {
   }
 
   /**
-   * Success counts and the latest notification for up to HEALTH_BATCH_SIZE subscriptions, in one request
-   * without details. The per-subscription limit covers the history Azure DevOps keeps, so the summary
-   * counts that whole history whether the server summarises before or after applying the limits.
+   * Success counts and the newest notification of up to HEALTH_BATCH_SIZE subscriptions, in one request.
+   * With includeDetails false Azure DevOps returns only the summary, so it is left unset: the results
+   * then come without details, one per subscription (the newest), and the summary counts every
+   * notification Azure DevOps keeps, whatever the limits.
    */
   async deliveryHealth(subscriptionIds: string[]): Promise<Map<string, DeliveryHealth>> {
     const answer = await this.hooks.queryNotifications({
       subscriptionIds,
-      maxResultsPerSubscription: HISTORY_PER_SUBSCRIPTION,
-      maxResults: subscriptionIds.length * HISTORY_PER_SUBSCRIPTION,
-      includeDetails: false,
+      maxResultsPerSubscription: 1,
+      maxResults: subscriptionIds.length,
     } as NotificationsQuery);
-    const results = answer.results ?? [];
-    const latest = latestBySubscription(results);
+    const latest = latestBySubscription(answer.results ?? []);
     const health = new Map<string, DeliveryHealth>();
     for (const id of subscriptionIds) {
       const key = id.toLowerCase();
-      const summary = answer.summary?.find((s) => s.subscriptionId.toLowerCase() === key) ?? summarize(key, results);
+      const summary = answer.summary?.find((s) => s.subscriptionId.toLowerCase() === key);
       health.set(key, healthFromSummary(summary, latest.get(key)));
     }
     return health;
   }
 
+  /** One page of a subscription's history, newest first, without details (Azure DevOps never lists them). */
   notifications(subscriptionId: string, maxResults = 100): Promise<Notification[]> {
     return this.hooks.getNotifications(subscriptionId, maxResults);
   }
 
+  /** The only call that returns a notification's details: status code, request, response and event. */
   notification(subscriptionId: string, notificationId: number): Promise<Notification> {
     return this.hooks.getNotification(subscriptionId, notificationId);
   }
@@ -117,14 +114,6 @@ export class HooksService {
       },
     } as Notification);
   }
-}
-
-function summarize(subscriptionId: string, notifications: Notification[]): NotificationSummary {
-  const counts = new Map<NotificationResult, number>();
-  for (const n of notifications) {
-    if (n.subscriptionId.toLowerCase() === subscriptionId) counts.set(n.result, (counts.get(n.result) ?? 0) + 1);
-  }
-  return { subscriptionId, results: [...counts].map(([result, notificationCount]) => ({ result, notificationCount })) };
 }
 
 function sameId(a: string | undefined, b: string): boolean {

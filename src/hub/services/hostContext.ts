@@ -4,6 +4,7 @@ import { getClient, type IProjectPageService } from "azure-devops-extension-api"
 import { GitRestClient } from "azure-devops-extension-api/Git";
 import { ServiceHooksRestClient } from "azure-devops-extension-api/ServiceHooks";
 import { consumerIdFor } from "../../contract";
+import { confirmConsumerId } from "./consumerId";
 import { HooksService } from "./HooksService";
 
 /** CommonServiceIds.ProjectPageService; the api declares it as an ambient const enum, which isolated modules cannot read. */
@@ -11,12 +12,11 @@ const PROJECT_PAGE_SERVICE = "ms.vss-tfs-web.tfs-page-data-service";
 
 export async function createHooksService(): Promise<HooksService> {
   const extension = SDK.getExtensionContext();
-  const projectService = await SDK.getService<IProjectPageService>(PROJECT_PAGE_SERVICE);
-  const project = await projectService.getProject();
+  const hooks = getClient(ServiceHooksRestClient);
+  const [project, consumerId] = await Promise.all([
+    SDK.getService<IProjectPageService>(PROJECT_PAGE_SERVICE).then((service) => service.getProject()),
+    confirmConsumerId(hooks, consumerIdFor(extension)),
+  ]);
   if (!project) throw new Error("Hook Relay's page must be opened from a project's settings.");
-  return new HooksService(getClient(ServiceHooksRestClient), getClient(GitRestClient), {
-    projectId: project.id,
-    projectName: project.name,
-    consumerId: consumerIdFor(extension),
-  });
+  return new HooksService(hooks, getClient(GitRestClient), { projectId: project.id, projectName: project.name, consumerId });
 }

@@ -26,18 +26,33 @@ export interface Devhost {
   receivers: Map<string, number>;
   /** Answer Azure DevOps calls matching the predicate with this status instead (e.g. 403). */
   failWith(predicate: (call: FetchCall) => boolean, status: number, message: string): void;
+  /**
+   * Change the JSON of successful answers to matching calls, for shapes the service may send but
+   * the stand-in does not (e.g. a subscription without `status`, as the old spec examples show).
+   */
+  rewrite(predicate: (call: FetchCall) => boolean, change: (body: unknown) => unknown): void;
   close(): Promise<void>;
 }
 
-export function startDevhost(options: { extraSubscriptions?: number } = {}): Devhost {
+export interface DevhostOptions {
+  extraSubscriptions?: number;
+  /** The identity the page is signed in as (default: the seeded user, a collection administrator). */
+  userId?: string;
+  /** Refuse URLs on private, loopback and link-local addresses, as Azure DevOps Services does (default: allowed, as in the demo). */
+  blockLocalDelivery?: boolean;
+}
+
+export function startDevhost(options: DevhostOptions = {}): Devhost {
   const state = new DevhostState({ organization: ORGANIZATION });
   seed(state, { subscriptions: options.extraSubscriptions });
+  if (options.userId) state.data.currentUserId = options.userId;
   const receivers = new Map<string, number>();
   // Receivers are in-process: no address rule, as in `npm run demo`.
   const engine = new DeliveryEngine(state, { timeoutMs: 2000, send: answerFrom(receivers), allowLocalDelivery: true });
-  const api = createAzureDevOpsApi(state, { delivery: engine, origin: ORIGIN, allowLocalDelivery: true, log: () => undefined });
+  const api = createAzureDevOpsApi(state, { delivery: engine, origin: ORIGIN, allowLocalDelivery: !options.blockLocalDelivery, log: () => undefined });
   const requests: FetchCall[] = [];
   const failures: { predicate: (call: FetchCall) => boolean; status: number; message: string }[] = [];
+  const rewrites: { predicate: (call: FetchCall) => boolean; change: (body: unknown) => unknown }[] = [];
 
   setFetchHandler(async (call) => {
     if (!call.url.startsWith(SERVICE_ROOT)) throw new TypeError(`The page called outside Azure DevOps: ${call.url}`);
@@ -46,10 +61,19 @@ export function startDevhost(options: { extraSubscriptions?: number } = {}): Dev
     if (failure) return json(failure.status, { message: failure.message, typeKey: "UnauthorizedRequestException" });
     const url = new URL(call.url);
     const answer = await api.handle({ method: call.method, url: url.pathname + url.search, headers: { ...call.headers, host: url.host }, body: call.body });
-    return new Response(answer.status === 204 ? null : answer.body, { status: answer.status, statusText: REASONS[answer.status] ?? "", headers: answer.headers });
+    let body = answer.status === 204 ? null : answer.body;
+    for (const rewrite of rewrites) {
+      if (answer.status === 200 && body && rewrite.predicate(call)) body = JSON.stringify(rewrite.change(JSON.parse(body)));
+    }
+    return new Response(body, { status: answer.status, statusText: REASONS[answer.status] ?? "", headers: answer.headers });
   });
   resetHost();
-  configureHost({ serviceRoot: SERVICE_ROOT, project: { id: SEED_PROJECT.id, name: SEED_PROJECT.name } });
+  const user = state.identity(state.data.currentUserId);
+  configureHost({
+    serviceRoot: SERVICE_ROOT,
+    project: { id: SEED_PROJECT.id, name: SEED_PROJECT.name },
+    ...(user ? { user: { id: user.id, name: user.uniqueName, displayName: user.displayName, descriptor: user.descriptor, imageUrl: "" } } : {}),
+  });
 
   return {
     state,
@@ -57,6 +81,7 @@ export function startDevhost(options: { extraSubscriptions?: number } = {}): Dev
     requests,
     receivers,
     failWith: (predicate, status, message) => failures.push({ predicate, status, message }),
+    rewrite: (predicate, change) => rewrites.push({ predicate, change }),
     async close() {
       await engine.idle();
       engine.close();
