@@ -1,5 +1,6 @@
 /** The stand-in's REST API through the real azure-devops-extension-api clients. */
 import { startDevhost, type RunningDevhost } from "./support/devhost";
+import { deliverAction, newSubscription } from "./support/subscriptions";
 import { SubscriptionStatus, type Subscription } from "azure-devops-extension-api/ServiceHooks";
 import { CONSUMER_ID, consumer } from "../../src/contract/manifest";
 import { PUBLISHER_ID } from "../../src/contract/events";
@@ -12,19 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => devhost.close());
 
-const action = consumer.actions[0];
 
-function newSubscription(overrides: Partial<Subscription> = {}): Subscription {
-  return {
-    publisherId: PUBLISHER_ID,
-    eventType: "git.push",
-    consumerId: CONSUMER_ID,
-    consumerActionId: action.id,
-    publisherInputs: { projectId: SEED_PROJECT.id },
-    consumerInputs: { url: "https://hooks.example.com/hooks", token: "a-very-secret-token-123" },
-    ...overrides,
-  } as Subscription;
-}
 
 async function rejection(promise: Promise<unknown>): Promise<{ name: string; status: number; message: string }> {
   try {

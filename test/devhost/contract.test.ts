@@ -4,8 +4,9 @@
  * shape of the JSON itself matters (fields left out, wire dates), the raw answer.
  */
 import { startDevhost, type RunningDevhost } from "./support/devhost";
+import { deliverAction, newSubscription } from "./support/subscriptions";
 import { NotificationResult, SubscriptionStatus, type Notification, type Subscription } from "azure-devops-extension-api/ServiceHooks";
-import { CONSUMER_ID, consumer } from "../../src/contract/manifest";
+import { CONSUMER_ID } from "../../src/contract/manifest";
 import { PUBLISHER_ID } from "../../src/contract/events";
 import { loadTestSample } from "../../src/contract/samples";
 import { resolveWithDns } from "../../src/devhost/core/addresses";
@@ -19,7 +20,6 @@ beforeAll(async () => {
 });
 afterAll(() => devhost.close());
 
-const action = consumer.actions[0];
 /** Every field a list or query row may carry (NotificationBinder). */
 const ROW_FIELDS = ["id", "subscriptionId", "eventId", "status", "result", "createdDate", "modifiedDate"];
 
@@ -29,17 +29,6 @@ function seeded(fragment: string): StoredSubscription {
   return found;
 }
 
-function newSubscription(overrides: Partial<Subscription> = {}): Subscription {
-  return {
-    publisherId: PUBLISHER_ID,
-    eventType: "git.push",
-    consumerId: CONSUMER_ID,
-    consumerActionId: action.id,
-    publisherInputs: { projectId: SEED_PROJECT.id },
-    consumerInputs: { url: "https://hooks.example.com/hooks", token: "a-very-secret-token-123" },
-    ...overrides,
-  } as Subscription;
-}
 
 async function rejection(promise: Promise<unknown>): Promise<{ status: number; message: string; serverError: Record<string, unknown> }> {
   try {
@@ -179,7 +168,7 @@ describe("§1 notification history", () => {
       createdDate: new Date().toISOString(),
       modifiedDate: new Date().toISOString(),
       details: {
-        event: null, eventType: "git.push", publisherId: "tfs", publisherInputs: {}, consumerId: CONSUMER_ID, consumerActionId: action.id,
+        event: null, eventType: "git.push", publisherId: "tfs", publisherInputs: {}, consumerId: CONSUMER_ID, consumerActionId: deliverAction.id,
         consumerInputs: {}, request: null, response: null, errorMessage: null, errorDetail: null, queuedDate: new Date().toISOString(),
         dequeuedDate: null, processedDate: null, completedDate: null, requestDuration: 0, requestAttempts: 0,
       },
@@ -343,7 +332,7 @@ describe("§2 subscriptions", () => {
   });
 
   test("consumer action ids are matched case-sensitively", async () => {
-    const error = await rejection(devhost.hooks.createSubscription(newSubscription({ consumerActionId: action.id.toUpperCase() })));
+    const error = await rejection(devhost.hooks.createSubscription(newSubscription({ consumerActionId: deliverAction.id.toUpperCase() })));
     expect(error.status).toBe(404);
     expect(error.message).toBe("No actions are associated with the specified consumer identifier.");
   });
@@ -418,7 +407,7 @@ function testNotification(overrides: Partial<Notification> = {}, consumerInputs:
       publisherId: PUBLISHER_ID,
       eventType: "git.push",
       consumerId: CONSUMER_ID,
-      consumerActionId: action.id,
+      consumerActionId: deliverAction.id,
       consumerInputs,
       publisherInputs: { projectId: SEED_PROJECT.id },
     },
