@@ -6,7 +6,7 @@ test("a keyword narrows the rows, clearing it brings them back, and a header cli
   const hub = await openHub(page, stack);
   const grid = hub.getByRole("grid", { name: "Hook Relay subscriptions" });
   const rows = grid.getByRole("row").filter({ has: hub.getByRole("button", { name: /^Details of / }) });
-  const endpoints = grid.locator(".hr-cell-endpoint");
+  const endpoints = grid.locator(".hr-endpoint-url");
   await expect(grid.getByText("On probation", { exact: true })).toBeVisible();
   const total = await rows.count();
   expect(total).toBeGreaterThanOrEqual(6);

@@ -80,12 +80,21 @@ function buildColumns(
         (row) => <span className="hr-filters-text">{filtersInWords(row.subscription.eventType, row.subscription.publisherInputs, repositories)}</span>,
       ),
     ),
-    sortable("endpoint", textColumn("endpoint", "Endpoint", -22, (row) => row.subscription.consumerInputs?.url ?? "—")),
+    sortable("endpoint", {
+      id: "endpoint",
+      name: "Endpoint",
+      width: -16,
+      renderCell: (_r, columnIndex, column, row) => (
+        <SimpleTableCell key={columnIndex} columnIndex={columnIndex} tableColumn={column}>
+          <EndpointUrl url={row.subscription.consumerInputs?.url} />
+        </SimpleTableCell>
+      ),
+    }),
     sortable("status", {
       id: "status",
       name: "Status",
-      // Fixed, so the longest pill ("Disabled: inactive owner") is never cut.
-      width: 190,
+      // Fixed and just wide enough for the longest pill ("Disabled: inactive owner"), which never wraps.
+      width: 172,
       renderCell: (_r, columnIndex, column, row) => (
         <SimpleTableCell key={columnIndex} columnIndex={columnIndex} tableColumn={column}>
           <StatusPill subscription={row.subscription} />
@@ -95,7 +104,7 @@ function buildColumns(
     sortable("lastDelivery", {
       id: "lastDelivery",
       name: "Last delivery / success rate",
-      width: -20,
+      width: -22,
       renderCell: (_r, columnIndex, column, row) => (
         <HealthCell key={columnIndex} columnIndex={columnIndex} column={column} row={row} onNeedHealth={onNeedHealth} />
       ),
@@ -105,7 +114,7 @@ function buildColumns(
       twoLineColumn(
         "modified",
         "Modified / created by",
-        -16,
+        -18,
         (row) => formatDateTime(row.subscription.modifiedDate),
         (row) => `Created by ${personName(row.subscription.createdBy)}`,
       ),
@@ -146,17 +155,14 @@ function twoLineColumn(id: string, name: string, width: number, line1: CellConte
   };
 }
 
-function textColumn(id: string, name: string, width: number, text: (row: SubscriptionRow) => string): Column {
-  return {
-    id,
-    name,
-    width,
-    renderCell: (_r, columnIndex, column, row) => (
-      <SimpleTableCell key={columnIndex} columnIndex={columnIndex} tableColumn={column}>
-        <span className={`text-ellipsis hr-cell-${id}`}>{text(row)}</span>
-      </SimpleTableCell>
-    ),
-  };
+/** The one text the table may cut: a long URL ends in an ellipsis and shows in full on hover. */
+function EndpointUrl(props: { url: string | undefined }): JSX.Element {
+  if (!props.url) return <span>—</span>;
+  return (
+    <span className="text-ellipsis hr-endpoint-url" title={props.url}>
+      {props.url}
+    </span>
+  );
 }
 
 interface HealthCellProps {
