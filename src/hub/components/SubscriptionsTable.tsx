@@ -75,7 +75,7 @@ function buildColumns(
       twoLineColumn(
         "event",
         "Event and filters",
-        -30,
+        -28,
         (row) => <span className="hr-event">{describeEvent(row.subscription.eventType)}</span>,
         (row) => <span className="hr-filters-text">{filtersInWords(row.subscription.eventType, row.subscription.publisherInputs, repositories)}</span>,
       ),
@@ -83,7 +83,7 @@ function buildColumns(
     sortable("endpoint", {
       id: "endpoint",
       name: "Endpoint",
-      width: -16,
+      width: -20,
       renderCell: (_r, columnIndex, column, row) => (
         <SimpleTableCell key={columnIndex} columnIndex={columnIndex} tableColumn={column}>
           <EndpointUrl url={row.subscription.consumerInputs?.url} />
@@ -94,7 +94,7 @@ function buildColumns(
       id: "status",
       name: "Status",
       // Fixed and just wide enough for the longest pill ("Disabled: inactive owner"), which never wraps.
-      width: 172,
+      width: 164,
       renderCell: (_r, columnIndex, column, row) => (
         <SimpleTableCell key={columnIndex} columnIndex={columnIndex} tableColumn={column}>
           <StatusPill subscription={row.subscription} />
@@ -104,7 +104,7 @@ function buildColumns(
     sortable("lastDelivery", {
       id: "lastDelivery",
       name: "Last delivery / success rate",
-      width: -22,
+      width: -20,
       renderCell: (_r, columnIndex, column, row) => (
         <HealthCell key={columnIndex} columnIndex={columnIndex} column={column} row={row} onNeedHealth={onNeedHealth} />
       ),
