@@ -44,6 +44,24 @@ describe("the .vsix package", () => {
     expect(await zip.file("extension.vsixmanifest")!.async("string")).toContain(`Id="${manifest.id}"`);
   });
 
+  it("ships every image overview.md shows, at a path relative to the package that the Marketplace resolves", async () => {
+    const images = imagesReferencedBy(readFileSync(join(root, "overview.md"), "utf8"));
+    expect(images).toEqual(expect.arrayContaining(["images/hub-table.png", "images/hub-history.png", "images/endpoint-events.png"]));
+    for (const image of images) {
+      expect(image).toMatch(/^[\w-]+(\/[\w.-]+)+$/); // relative, no scheme, no "..", no leading "/"
+      const packaged = zip.file(image);
+      expect({ image, packaged: packaged !== null }).toEqual({ image, packaged: true });
+      const bytes = await packaged!.async("uint8array");
+      expect(Buffer.from(bytes.subarray(1, 4)).toString("latin1")).toBe("PNG");
+      expect(bytes.length).toBeLessThanOrEqual(300 * 1024);
+    }
+  });
+
+  it("finds the images of Markdown and HTML image syntax in an overview", () => {
+    const markdown = '![a](images/a.png)\n![b](images/b.png "title")\n<img alt="c" src="images/c.png">\n[not an image](https://x.example/d.png)';
+    expect(imagesReferencedBy(markdown)).toEqual(["images/a.png", "images/b.png", "images/c.png"]);
+  });
+
   it("fails with tfx's own message and a non-zero exit when the manifest is broken", async () => {
     const broken = mkdtempSync(join(tmpdir(), "hookrelay-broken-"));
     for (const dir of ["images", "dist/hub"]) mkdirSync(join(broken, dir), { recursive: true });
@@ -64,3 +82,10 @@ describe("the .vsix package", () => {
     expect(existsSync(join(broken, "out")) && readdirSync(join(broken, "out")).length).toBeFalsy();
   }, 60_000);
 });
+
+/** The image paths an overview shows, from `![alt](path "title")` and `<img src="path">`. */
+function imagesReferencedBy(markdown: string): string[] {
+  const markdownImages = Array.from(markdown.matchAll(/!\[[^\]]*\]\(\s*<?([^\s)>]+)/g), (m) => m[1]);
+  const htmlImages = Array.from(markdown.matchAll(/<img\b[^>]*\bsrc="([^"]+)"/gi), (m) => m[1]);
+  return [...markdownImages, ...htmlImages];
+}
