@@ -3,7 +3,7 @@
  * wraps, and only an endpoint URL may end in an ellipsis (with the full URL in its title). The hub gets the
  * window minus the stand-in's 200 px navigation and 280 px event panel, as in Azure DevOps's settings pages.
  */
-import type { Locator } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
 import { expect, openHub, resetDevhost, screenshot, test } from "./fixtures";
 
 const WIDTHS = [1280, 1440, 1920];
@@ -36,13 +36,22 @@ test("no text in the subscriptions table is cut at 1280, 1440 and 1920 px; only 
   const grid = hub.getByRole("grid", { name: "Hook Relay subscriptions" });
   await expect(grid.getByRole("row").filter({ hasText: "hooks/fiber" })).toContainText("83% of 6 succeeded");
   await expect(grid).not.toContainText("Loading…");
+  await expectNothingCut(page, grid, "table");
 
+  // Every consumer's subscriptions: other events, other consumers' URLs.
+  await hub.getByRole("switch", { name: /Show every subscription/ }).click();
+  await expect(grid.getByRole("row").filter({ hasText: "/webhooks/" }).first()).toBeVisible();
+  await expect(grid).not.toContainText("Loading…");
+  await expectNothingCut(page, grid, "table-all-consumers");
+});
+
+async function expectNothingCut(page: Page, grid: Locator, name: string): Promise<void> {
   for (const width of WIDTHS) {
     await page.setViewportSize({ width, height: 900 });
     // The columns are laid out again for the new width before they are measured.
     await expect.poll(() => grid.evaluate((table) => table.getBoundingClientRect().width)).toBeLessThan(width - 480);
-    await screenshot(page, `table-${width}`);
-    expect(await cutTexts(grid), `cut texts at ${width} px`).toEqual([]);
+    await screenshot(page, `${name}-${width}`);
+    expect(await cutTexts(grid), `cut texts in ${name} at ${width} px`).toEqual([]);
 
     const urls = grid.locator(".hr-endpoint-url");
     expect(await urls.count()).toBeGreaterThan(0);
@@ -50,7 +59,7 @@ test("no text in the subscriptions table is cut at 1280, 1440 and 1920 px; only 
       await expect(url).toHaveAttribute("title", (await url.textContent()) ?? "");
     }
   }
-});
+}
 
 test("the check finds a cut text: an endpoint-free cell squeezed below its content is reported", async ({ page, stack }) => {
   await resetDevhost(stack);
