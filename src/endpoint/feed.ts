@@ -43,6 +43,8 @@ function summaryOf(delivery: Delivery, outcome: DeliveryOutcome): EventSummary {
   const receivedAt = new Date(delivery.receivedAt).toISOString();
   return {
     rowId: outcome.rowId,
+    // publish() is used only where row ids follow commit order (SQLite), so the row id is the position.
+    position: outcome.rowId,
     channel: delivery.channel,
     id: delivery.eventId,
     eventType: facts.eventType,
