@@ -35,7 +35,7 @@ export interface PostgresStoreOptions {
   maxConnections?: number;
   /** Called for errors on idle connections (a restarted server, a dropped socket). */
   onPoolError?: (error: Error) => void;
-  /** Reconnection delays of the LISTEN connection (watchOtherWriters): the first, doubled up to the max. */
+  /** Reconnection delays of the LISTEN connection (followCommits): the first, doubled up to the max. */
   listenRetryMs?: { firstMs: number; maxMs: number };
   /** How often followCommits reads again while events are held back behind a transaction in flight. */
   heldBackPollMs?: number;
