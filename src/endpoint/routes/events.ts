@@ -73,8 +73,8 @@ async function readForward(store: EventStore, after: string, query: EventQuery) 
   if (position === undefined) {
     throw new RequestError(400, "invalid_query", `after must be a position this endpoint gave (or 0), got ${shown(after)}.`);
   }
-  if (query.after !== undefined) throw new RequestError(400, "invalid_query", "after and cursor cannot be combined.");
-  const { limit, after: _cursor, ...filter } = query;
+  const { limit, after: cursor, ...filter } = query;
+  if (cursor !== undefined) throw new RequestError(400, "invalid_query", "after and cursor cannot be combined.");
   const events = await store.eventsAfter(position, filter, limit);
   return { value: events, next: events.length > 0 ? events[events.length - 1].position : position };
 }

@@ -110,11 +110,14 @@ export async function streamRoutes(app: FastifyInstance, options: StreamOptions)
 
       if (resumeAfter === undefined) return;
       replay(response, options.store, filter, resumeAfter, { limit: options.replayLimit, highWater: replayHighWater }).then(
-        (lastSent) => {
+        ({ lastSent, overflowed }) => {
           const waiting = held ?? [];
           held = undefined;
           if (isClosed(response)) return;
           sentUpTo = lastSent;
+          // After an overflow the client reads on with GET /api/events?after= up to the next event
+          // this stream sends, so the held ones, all within that range, are left to that read.
+          if (overflowed) sentUpTo = waiting.at(-1)?.position ?? lastSent;
           for (const event of waiting) sendLive(event);
         },
         (error: Error) => endAfterFailedReplay(response, request.log, error),
@@ -142,30 +145,34 @@ function positionOf(value: string | string[], name: string, store: EventStore): 
   throw new RequestError(400, "invalid_last_event_id", `${name} must be the id of an event this stream sent, got ${JSON.stringify(shown)}.`);
 }
 
-/** Writes the stored events after `after`, oldest first; resolves to the position of the last one written. */
+/**
+ * Writes the stored events after `after`, oldest first, at most `limit` of them; resolves to the
+ * position of the last one written and whether more were left (an `overflow` was sent).
+ */
 async function replay(
   response: ServerResponse,
   store: EventStore,
   filter: StreamFilter,
   after: string,
   { limit, highWater }: { limit: number; highWater: number },
-): Promise<string> {
+): Promise<{ lastSent: string; overflowed: boolean }> {
   let replayed = 0;
   let cursor = after;
   while (replayed < limit) {
     const wanted = Math.min(REPLAY_PAGE, limit - replayed);
     const page = await store.eventsAfter(cursor, filter, wanted);
-    if (isClosed(response)) return cursor;
+    if (isClosed(response)) return { lastSent: cursor, overflowed: false };
     for (const event of page) response.write(hookMessage(event));
     replayed += page.length;
     if (page.length > 0) cursor = page[page.length - 1].position;
-    if (page.length < wanted) return cursor;
+    if (page.length < wanted) return { lastSent: cursor, overflowed: false };
     await drained(response, highWater);
-    if (isClosed(response)) return cursor;
+    if (isClosed(response)) return { lastSent: cursor, overflowed: false };
   }
   const [skipped] = await store.eventsAfter(cursor, filter, 1);
-  if (skipped && !isClosed(response)) response.write(overflowMessage({ limit, after, replayed, lastReplayed: cursor, skipped }));
-  return cursor;
+  if (!skipped || isClosed(response)) return { lastSent: cursor, overflowed: false };
+  response.write(overflowMessage({ limit, after, replayed, lastReplayed: cursor, skipped }));
+  return { lastSent: cursor, overflowed: true };
 }
 
 /** The client reconnects and resumes from the last event it got, so ending the stream loses nothing. */
@@ -183,7 +190,8 @@ function overflowMessage(overflow: { limit: number; after: string; replayed: num
   const { limit, after, replayed, lastReplayed, skipped } = overflow;
   const message =
     `More than ${limit} events were stored after position ${after}: the oldest ${replayed} were replayed. ` +
-    `Read the rest with GET /api/events?after=${lastReplayed}; this stream goes on with newly stored events.`;
+    `Read the rest with GET /api/events?after=${lastReplayed}, up to the next event this stream sends; ` +
+    "it goes on with newly stored events.";
   const data = {
     replayLimit: limit,
     replayed,

@@ -115,7 +115,7 @@ const DEFAULT_IDLE_POLL_MS = 1000;
 
 export class PostgresStore implements EventStore {
   readonly kind = "postgres";
-  /** Names this process in its notifications, so that it can skip its own. */
+  /** Names this process in its notifications, so that its followers skip its own (they were poked already). */
   readonly writerId = randomBytes(8).toString("hex");
   private readonly pool: Pool;
   private readonly followers = new Set<CommitFollower>();
@@ -248,10 +248,11 @@ export class PostgresStore implements EventStore {
     const [xid, id] = position.split(".");
     const { rows } = await this.pool.query<EventRow & { held_back: boolean }>(
       `WITH page AS (
-         SELECT ${COLUMNS} FROM events WHERE (xid, id) > ($1::xid8, $2::bigint) AND ${SETTLED} ORDER BY xid, id LIMIT ${limit}
+         SELECT ${COLUMNS}, xid FROM events WHERE (xid, id) > ($1::xid8, $2::bigint) AND ${SETTLED} ORDER BY xid, id LIMIT ${limit}
        )
        SELECT page.*, EXISTS (SELECT 1 FROM events WHERE ${HELD_BACK}) AS held_back
-       FROM (SELECT 1) AS one LEFT JOIN page ON true`,
+       FROM (SELECT 1) AS one LEFT JOIN page ON true
+       ORDER BY page.xid, page.id`,
       [xid, id],
     );
     return { events: rows.filter((row) => row.position !== null).map(toSummary), heldBack: rows[0]?.held_back === true };

@@ -25,7 +25,7 @@ export interface FollowRead {
 
 export interface FollowerOptions {
   connectionString: string;
-  /** Names the LISTEN connection (application_name). */
+  /** This process's id in the notifications it sends, and in the LISTEN connection's application_name. */
   writerId: string;
   watcher: CommitWatcher;
   /** The position of the newest event a reader may see now. */
@@ -138,7 +138,8 @@ export class CommitFollower {
     client.on("error", onLost);
     client.on("end", () => onLost(new Error("The LISTEN connection closed.")));
     client.on("notification", (message) => {
-      if (message.channel === EVENTS_CHANNEL) this.poke();
+      // This process's own commits poke the follower directly.
+      if (message.channel === EVENTS_CHANNEL && message.payload !== this.options.writerId) this.poke();
     });
     try {
       await client.connect();
