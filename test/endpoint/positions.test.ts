@@ -171,6 +171,29 @@ describe("PostgreSQL writers committing out of order", () => {
     expect(errors).toEqual([]);
   });
 
+  test("a reader polling while several writers commit concurrent batches gets each event once", async () => {
+    const reader = await open(PostgresStore.open({ connectionString: url }));
+    const writerStores = await Promise.all(Array.from({ length: 3 }, () => open(PostgresStore.open({ connectionString: url }))));
+    const forward = new ForwardReader(reader);
+    const written: string[] = [];
+    let writing = true;
+    const writes = Promise.all(
+      writerStores.map(async (store, w) => {
+        for (let batch = 0; batch < 20; batch++) {
+          const deliveries = Array.from({ length: 5 }, (_, i) => delivery(`w${w}-b${batch}-${i}`));
+          await store.recordBatch(deliveries);
+          written.push(...deliveries.map((d) => d.eventId));
+        }
+      }),
+    ).finally(() => (writing = false));
+    while (writing) await forward.readOn();
+    await writes;
+    await forward.readOn();
+
+    expect(forward.ids).toHaveLength(written.length);
+    expect([...forward.ids].sort()).toEqual([...written].sort());
+  });
+
   test("a stream resumed on another replica gets every committed event once, from every position", async () => {
     const killer = await adminOf();
     const replica = async () => {
