@@ -24,3 +24,31 @@ export function decodeCursor(cursor: string): PagePosition {
   }
   throw new RequestError(400, "invalid_cursor", "The cursor is not one this endpoint returned.");
 }
+
+/** The row id as a position, on a store whose row ids follow commit order (SQLite: one writer). */
+export function parseRowIdPosition(text: string): string | undefined {
+  return parseRowId(text);
+}
+
+/**
+ * "<transaction id>.<row id>" (PostgreSQL). A bare row id, as Last-Event-ID held before positions,
+ * stands for that row among the rows stored before migration 4 (transaction id 0).
+ */
+export function parseTransactionPosition(text: string): string | undefined {
+  const match = /^(?:(\d{1,20})\.)?(\d{1,19})$/.exec(text);
+  if (!match) return undefined;
+  const xid = BigInt(match[1] ?? "0");
+  const rowId = parseRowId(match[2]);
+  return xid < 2n ** 64n && rowId !== undefined ? `${xid}.${rowId}` : undefined;
+}
+
+/** Orders positions of one store: component by component, as numbers. */
+export function comparePositions(a: string, b: string): number {
+  const x = a.split(".").map(BigInt);
+  const y = b.split(".").map(BigInt);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const difference = (x[i] ?? 0n) - (y[i] ?? 0n);
+    if (difference !== 0n) return difference < 0n ? -1 : 1;
+  }
+  return 0;
+}

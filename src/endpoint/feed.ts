@@ -1,6 +1,7 @@
 /**
- * Newly stored events, announced after their commit, for the Server-Sent Events stream: the ones
- * this process stored (publish) and, on PostgreSQL, the ones other replicas stored (publishSummaries).
+ * Newly stored events, announced after their commit in position order, for the Server-Sent Events
+ * stream: on SQLite the ones this process's writer stored (publish); on PostgreSQL every replica's,
+ * as the store's commit follower reads them (publishSummaries).
  */
 import { EventEmitter } from "node:events";
 import type { Delivery, DeliveryOutcome, EventSummary } from "./store/types";
@@ -16,8 +17,8 @@ export class EventFeed {
   publish(deliveries: Delivery[], outcomes: DeliveryOutcome[]): void {
     if (this.emitter.listenerCount("event") === 0) return;
     const stored = deliveries.flatMap((delivery, i) => (outcomes[i].duplicate ? [] : [summaryOf(delivery, outcomes[i])]));
-    // PostgreSQL numbers a batch's rows in key order, not arrival order. Ascending ids let a client
-    // that resumes from the last id it saw (Last-Event-ID) miss nothing that came before it.
+    // Positions ascend in what a stream sends, so a client that resumes from the last one it saw
+    // (Last-Event-ID) misses nothing that came before it.
     stored.sort(byRowId);
     this.publishSummaries(stored);
   }
@@ -43,6 +44,8 @@ function summaryOf(delivery: Delivery, outcome: DeliveryOutcome): EventSummary {
   const receivedAt = new Date(delivery.receivedAt).toISOString();
   return {
     rowId: outcome.rowId,
+    // publish() is used only where row ids follow commit order (SQLite), so the row id is the position.
+    position: outcome.rowId,
     channel: delivery.channel,
     id: delivery.eventId,
     eventType: facts.eventType,

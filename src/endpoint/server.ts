@@ -74,7 +74,8 @@ export function buildServer(options: ServerOptions): EndpointServer {
   const writer = new DeliveryWriter(store, {
     maxQueued: options.maxQueued ?? 10_000,
     maxBatch: options.maxBatch ?? 500,
-    onCommitted: (deliveries, outcomes) => feed.publish(deliveries, outcomes),
+    // Where several processes write, streams follow the store's commits instead (followCommits below).
+    onCommitted: store.followCommits ? undefined : (deliveries, outcomes) => feed.publish(deliveries, outcomes),
     onStoredWithoutFacts: (delivery, error) =>
       app.log.warn({ err: error, eventId: delivery.eventId, channel: delivery.channel }, "event stored without its facts"),
   });
@@ -117,13 +118,13 @@ export function buildServer(options: ServerOptions): EndpointServer {
     failedCommitHoldMs: options.failedCommitHoldMs ?? 30_000,
   });
 
-  // On PostgreSQL, streams here also show what other replicas store (this process's own rows come from the writer).
+  // On PostgreSQL, streams show every replica's events in position order, this process's own included.
   let stopWatching: (() => Promise<void>) | undefined;
   app.addHook("onReady", async () => {
     retention.start();
-    stopWatching = await store.watchOtherWriters?.({
+    stopWatching = await store.followCommits?.({
       onEvents: (events) => feed.publishSummaries(events),
-      onError: (error) => app.log.warn({ err: error }, "streaming the events of other replicas"),
+      onError: (error) => app.log.warn({ err: error }, "following the commits of every replica"),
     });
   });
   // Answer every delivery already queued before the store is closed by the caller.

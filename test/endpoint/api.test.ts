@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
+import { parseTransactionPosition } from "../../src/endpoint/cursor";
 import { buildServer, type EndpointServer, type ServerOptions } from "../../src/endpoint/server";
 import type { EventStore } from "../../src/endpoint/store/types";
 import { expectedFacts, loadSample, SAMPLE_FILES, StoreFactory, type Sample, type StoreKind } from "./helpers";
@@ -300,7 +301,7 @@ describe.each<StoreKind>(["sqlite", "postgres"])("endpoint on %s", (kind) => {
 
       const data = received.map((block) => JSON.parse(/^data: (.*)$/m.exec(block)![1]));
       expect(data.map((e) => e.id)).toEqual([push.id, secondPush.id]);
-      expect(received[0]).toMatch(new RegExp(`^id: ${data[0].rowId}$`, "m"));
+      expect(received[0]).toMatch(new RegExp(`^id: ${data[0].position.replace(".", "\\.")}$`, "m"));
     });
   });
 
@@ -353,7 +354,10 @@ describe("when the store fails", () => {
     const refuse = async () => {
       throw new Error("connection refused");
     };
-    return { kind: "postgres", recordBatch: refuse, query: refuse, eventsAfter: refuse, get: refuse, prune: refuse, ping: refuse, close: async () => undefined, ...overrides };
+    return {
+      kind: "postgres", recordBatch: refuse, query: refuse, eventsAfter: refuse, parsePosition: parseTransactionPosition, get: refuse, prune: refuse,
+      ping: refuse, close: async () => undefined, ...overrides,
+    };
   }
 
   test("answers 503 with Retry-After, never 500, and counts the store error", async () => {

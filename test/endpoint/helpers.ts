@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { samplesDirectory } from "../../src/contract/samples";
+import { parseRowIdPosition } from "../../src/endpoint/cursor";
 import { startTestPostgres, type TestPostgres } from "../support/postgres";
 import { openStore, sqliteFilename } from "../../src/endpoint/store";
 import { ThreadedSqliteStore } from "../../src/endpoint/store/sqliteThreaded";
@@ -142,6 +143,7 @@ export function memoryStore(): EventStore & { failing: boolean; stored: Delivery
     },
     query: async () => ({ events: [] }),
     eventsAfter: async () => [],
+    parsePosition: parseRowIdPosition,
     get: async () => undefined,
     prune: async () => 0,
     ping: async () => undefined,

@@ -143,10 +143,11 @@ describe.each<StoreKind>(["sqlite", "sqlite-threaded", "postgres"])("%s store", 
 
   test("never hands out a row id again, even after retention emptied the table", async () => {
     const first = await store.recordBatch([delivery(), delivery(), delivery()]);
+    const lastPosition = (await store.eventsAfter(store.parsePosition("0")!, {}, 10)).at(-1)!.position;
     expect(await store.prune({ maxRows: 0, limit: 100 })).toBe(3);
     const [next] = await store.recordBatch([delivery()]);
     expect(BigInt(next.rowId)).toBeGreaterThan(BigInt(Math.max(...first.map((o) => Number(o.rowId)))));
-    expect(await store.eventsAfter(first[2].rowId, {}, 10)).toMatchObject([{ rowId: next.rowId }]);
+    expect(await store.eventsAfter(lastPosition, {}, 10)).toMatchObject([{ rowId: next.rowId }]);
   });
 
   test("stores pull request ids beyond 32 bits and facts of any length, and finds them by their full value", async () => {

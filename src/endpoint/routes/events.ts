@@ -1,4 +1,7 @@
-/** The read API: GET /api/events (filtered, newest first, cursor pages) and GET /api/events/:id. */
+/**
+ * The read API: GET /api/events (filtered, newest first in cursor pages, or oldest first after a
+ * position) and GET /api/events/:id.
+ */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { requireBearer, type TokenCheck } from "../auth";
 import { decodeCursor, encodeCursor } from "../cursor";
@@ -16,7 +19,7 @@ export const MAX_PAGE_SIZE = 500;
 type ListQuery = Partial<
   Record<
     | "eventType" | "channel" | "repository" | "branch" | "ref" | "pullRequestId" | "actor" | "projectId"
-    | "since" | "until" | "limit" | "cursor",
+    | "since" | "until" | "limit" | "cursor" | "after",
     string
   >
 >;
@@ -31,7 +34,7 @@ export function querySchema(names: readonly string[]) {
 }
 
 const listQuerySchema = querySchema([
-  "eventType", "channel", "repository", "branch", "ref", "pullRequestId", "actor", "projectId", "since", "until", "limit", "cursor",
+  "eventType", "channel", "repository", "branch", "ref", "pullRequestId", "actor", "projectId", "since", "until", "limit", "cursor", "after",
 ]);
 
 const eventParamsSchema = {
@@ -44,7 +47,9 @@ export async function eventRoutes(app: FastifyInstance, options: EventsOptions):
   app.addHook("onRequest", requireBearer(options.checkToken));
 
   app.get("/api/events", { schema: { querystring: listQuerySchema } }, async (request: FastifyRequest<{ Querystring: ListQuery }>) => {
-    const page = await store.query(toEventQuery(request.query));
+    const query = toEventQuery(request.query);
+    if (request.query.after !== undefined) return readForward(store, request.query.after, query);
+    const page = await store.query(query);
     return { value: page.events, next: page.next ? encodeCursor(page.next) : null };
   });
 
@@ -57,6 +62,21 @@ export async function eventRoutes(app: FastifyInstance, options: EventsOptions):
       return event;
     },
   );
+}
+
+/**
+ * The pull counterpart of the stream: the events after a position, oldest first. `next` is the
+ * position to ask after next time, the same one when nothing followed yet.
+ */
+async function readForward(store: EventStore, after: string, query: EventQuery) {
+  const position = store.parsePosition(after);
+  if (position === undefined) {
+    throw new RequestError(400, "invalid_query", `after must be a position this endpoint gave (or 0), got ${shown(after)}.`);
+  }
+  const { limit, after: cursor, ...filter } = query;
+  if (cursor !== undefined) throw new RequestError(400, "invalid_query", "after and cursor cannot be combined.");
+  const events = await store.eventsAfter(position, filter, limit);
+  return { value: events, next: events.length > 0 ? events[events.length - 1].position : position };
 }
 
 export function toEventQuery(query: ListQuery): EventQuery {

@@ -1,23 +1,20 @@
 /**
- * GET /api/events/stream: Server-Sent Events, one `hook` event per newly stored event, its row id
+ * GET /api/events/stream: Server-Sent Events, one `hook` event per newly stored event, its position
  * as the SSE id.
  *
  * Resume: with a Last-Event-ID header (EventSource sends it when it reconnects) or a
- * ?lastEventId= parameter, the stored events after that row id are replayed first, oldest first,
- * then the stream goes on live. The stream subscribes to the feed before it reads the store and
- * holds live events until the replay is done; it then sends the held ones the replay did not
- * contain, so nothing falls between replay and live. A row is readable as soon as it commits, a
- * moment before its writer announces it (the SQLite writer thread's answer, PostgreSQL's reply or
- * NOTIFY are still on their way), so live events the replay already sent are also skipped for a
- * while after it, and nothing comes twice. The replay is
- * bounded: past `replayLimit` events it sends an `overflow` event telling the client to page
- * through GET /api/events for the rest. On PostgreSQL with several replicas, see store/postgres.ts
- * for the one case a resume cannot replay.
+ * ?lastEventId= parameter, the stored events after that position are replayed first, oldest first,
+ * then the stream goes on live. The feed announces events in position order, and an event is
+ * readable no later than it is announced; so the stream subscribes to the feed before it reads the
+ * store, holds live events until the replay is done, and from then on sends only events past the
+ * last position it sent: nothing falls between replay and live, and nothing comes twice. The replay
+ * is bounded: past `replayLimit` events it sends an `overflow` event telling the client to page
+ * through GET /api/events?after= for the rest.
  */
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from "fastify";
 import type { ServerResponse } from "node:http";
 import { requireBearer, type TokenCheck } from "../auth";
-import { parseRowId } from "../cursor";
+import { comparePositions } from "../cursor";
 import { RequestError } from "../errors";
 import type { EventFeed } from "../feed";
 import type { EventStore, EventSummary, StreamFilter } from "../store/types";
@@ -40,11 +37,6 @@ const MAX_HELD_EVENTS = 10_000;
 const REPLAY_PAGE = 500;
 /** A replay waits for the client to read once this much is queued (or its buffer limit, if lower). */
 const REPLAY_HIGH_WATER_BYTES = 1024 * 1024;
-/**
- * How long after a replay its row ids are remembered, to skip their announcements. Far more than a
- * commit takes to be announced, even after a PostgreSQL LISTEN reconnection (see postgresNotify.ts).
- */
-const REPLAYED_MEMORY_MS = 60_000;
 
 type StreamQuery = { eventType?: string; channel?: string; lastEventId?: string };
 
@@ -78,7 +70,7 @@ export async function streamRoutes(app: FastifyInstance, options: StreamOptions)
     (request: FastifyRequest<{ Querystring: StreamQuery }>, reply) => {
       const { eventType, channel } = request.query;
       const filter: StreamFilter = { eventType, channel };
-      const resumeAfter = resumePoint(request);
+      const resumeAfter = resumePoint(request, options.store);
       reply.hijack();
       const response = reply.raw;
       response.writeHead(200, STREAM_HEADERS);
@@ -89,17 +81,21 @@ export async function streamRoutes(app: FastifyInstance, options: StreamOptions)
       response.write(": connected\n\n");
       clients.add(response);
 
-      const send = (event: EventSummary) => clients.write(response, messageOf(event));
       const matches = (event: EventSummary) =>
         (eventType === undefined || event.eventType === eventType) && (channel === undefined || event.channel === channel);
       // Live events wait here while the replay runs.
       let held: EventSummary[] | undefined = resumeAfter === undefined ? undefined : [];
-      let replayed: Set<string> | undefined;
-      let forgetReplayed: NodeJS.Timeout | undefined;
+      /** The position of the last event sent; live events up to it were replayed already. */
+      let sentUpTo: string | undefined;
+      const sendLive = (event: EventSummary) => {
+        if (sentUpTo !== undefined && comparePositions(event.position, sentUpTo) <= 0) return;
+        sentUpTo = event.position;
+        clients.write(response, messageOf(event));
+      };
       const unsubscribe = options.feed.subscribe((event) => {
         if (!matches(event)) return;
         if (!held) {
-          if (!replayed?.has(event.rowId)) send(event);
+          sendLive(event);
         } else if (held.length < MAX_HELD_EVENTS) {
           held.push(event);
         } else {
@@ -109,19 +105,20 @@ export async function streamRoutes(app: FastifyInstance, options: StreamOptions)
       const heartbeat = setInterval(() => clients.write(response, ": heartbeat\n\n"), options.heartbeatMs);
       response.on("close", () => {
         clearInterval(heartbeat);
-        clearTimeout(forgetReplayed);
         unsubscribe();
       });
 
       if (resumeAfter === undefined) return;
       replay(response, options.store, filter, resumeAfter, { limit: options.replayLimit, highWater: replayHighWater }).then(
-        (sent) => {
+        ({ lastSent, overflowed }) => {
           const waiting = held ?? [];
           held = undefined;
           if (isClosed(response)) return;
-          replayed = sent;
-          forgetReplayed = setTimeout(() => (replayed = undefined), REPLAYED_MEMORY_MS);
-          for (const event of waiting) if (!sent.has(event.rowId)) send(event);
+          sentUpTo = lastSent;
+          // After an overflow the client reads on with GET /api/events?after= up to the next event
+          // this stream sends, so the held ones, all within that range, are left to that read.
+          if (overflowed) sentUpTo = waiting.at(-1)?.position ?? lastSent;
+          for (const event of waiting) sendLive(event);
         },
         (error: Error) => endAfterFailedReplay(response, request.log, error),
       );
@@ -129,55 +126,53 @@ export async function streamRoutes(app: FastifyInstance, options: StreamOptions)
   );
 }
 
-/** The row id to resume after: the Last-Event-ID header, else ?lastEventId=; an empty value means none. */
-function resumePoint(request: FastifyRequest<{ Querystring: StreamQuery }>): string | undefined {
+/** The position to resume after: the Last-Event-ID header, else ?lastEventId=; an empty value means none. */
+function resumePoint(request: FastifyRequest<{ Querystring: StreamQuery }>, store: EventStore): string | undefined {
   const header = request.headers["last-event-id"];
-  const fromHeader = header === undefined || header === "" ? undefined : rowIdOf(header, "The Last-Event-ID header");
+  const fromHeader = header === undefined || header === "" ? undefined : positionOf(header, "The Last-Event-ID header", store);
   const param = request.query.lastEventId;
   // Both are checked, but the header wins: EventSource keeps the page's URL, ?lastEventId= included,
   // and sends the id it saw last in the header when it reconnects.
-  const fromParam = param === undefined || param === "" ? undefined : rowIdOf(param, "lastEventId");
+  const fromParam = param === undefined || param === "" ? undefined : positionOf(param, "lastEventId", store);
   return fromHeader ?? fromParam;
 }
 
-function rowIdOf(value: string | string[], name: string): string {
+function positionOf(value: string | string[], name: string, store: EventStore): string {
   const text = Array.isArray(value) ? value.join(", ") : value;
-  const rowId = parseRowId(text);
-  if (rowId !== undefined) return rowId;
+  const position = store.parsePosition(text);
+  if (position !== undefined) return position;
   const shown = text.length > 64 ? `${text.slice(0, 64)}…` : text;
-  throw new RequestError(
-    400,
-    "invalid_last_event_id",
-    `${name} must be the id of an event this stream sent (a non-negative integer), got ${JSON.stringify(shown)}.`,
-  );
+  throw new RequestError(400, "invalid_last_event_id", `${name} must be the id of an event this stream sent, got ${JSON.stringify(shown)}.`);
 }
 
-/** Writes the stored events after `afterRowId`, oldest first; resolves to the row ids it wrote. */
+/**
+ * Writes the stored events after `after`, oldest first, at most `limit` of them; resolves to the
+ * position of the last one written and whether more were left (an `overflow` was sent).
+ */
 async function replay(
   response: ServerResponse,
   store: EventStore,
   filter: StreamFilter,
-  afterRowId: string,
+  after: string,
   { limit, highWater }: { limit: number; highWater: number },
-): Promise<Set<string>> {
-  const replayed = new Set<string>();
-  let cursor = afterRowId;
-  while (replayed.size < limit) {
-    const wanted = Math.min(REPLAY_PAGE, limit - replayed.size);
+): Promise<{ lastSent: string; overflowed: boolean }> {
+  let replayed = 0;
+  let cursor = after;
+  while (replayed < limit) {
+    const wanted = Math.min(REPLAY_PAGE, limit - replayed);
     const page = await store.eventsAfter(cursor, filter, wanted);
-    if (isClosed(response)) return replayed;
-    for (const event of page) {
-      response.write(hookMessage(event));
-      replayed.add(event.rowId);
-    }
-    if (page.length < wanted) return replayed;
-    cursor = page[page.length - 1].rowId;
+    if (isClosed(response)) return { lastSent: cursor, overflowed: false };
+    for (const event of page) response.write(hookMessage(event));
+    replayed += page.length;
+    if (page.length > 0) cursor = page[page.length - 1].position;
+    if (page.length < wanted) return { lastSent: cursor, overflowed: false };
     await drained(response, highWater);
-    if (isClosed(response)) return replayed;
+    if (isClosed(response)) return { lastSent: cursor, overflowed: false };
   }
   const [skipped] = await store.eventsAfter(cursor, filter, 1);
-  if (skipped && !isClosed(response)) response.write(overflowMessage({ limit, afterRowId, replayed: replayed.size, lastReplayed: cursor, skipped }));
-  return replayed;
+  if (!skipped || isClosed(response)) return { lastSent: cursor, overflowed: false };
+  response.write(overflowMessage({ limit, after, replayed, lastReplayed: cursor, skipped }));
+  return { lastSent: cursor, overflowed: true };
 }
 
 /** The client reconnects and resumes from the last event it got, so ending the stream loses nothing. */
@@ -187,21 +182,21 @@ function endAfterFailedReplay(response: ServerResponse, log: FastifyBaseLogger, 
 }
 
 function hookMessage(event: EventSummary): string {
-  return `id: ${event.rowId}\nevent: hook\ndata: ${JSON.stringify(event)}\n\n`;
+  return `id: ${event.position}\nevent: hook\ndata: ${JSON.stringify(event)}\n\n`;
 }
 
 /** No `id:` line: the client's Last-Event-ID stays at the last event it really got. */
-function overflowMessage(overflow: { limit: number; afterRowId: string; replayed: number; lastReplayed: string; skipped: EventSummary }): string {
-  const { limit, afterRowId, replayed, lastReplayed, skipped } = overflow;
+function overflowMessage(overflow: { limit: number; after: string; replayed: number; lastReplayed: string; skipped: EventSummary }): string {
+  const { limit, after, replayed, lastReplayed, skipped } = overflow;
   const message =
-    `More than ${limit} events were stored after event ${afterRowId}: the oldest ${replayed} were replayed. ` +
-    `Page through GET /api/events for the ones from row ${skipped.rowId} (received ${skipped.receivedAt}) on; ` +
-    "this stream goes on with newly stored events.";
+    `More than ${limit} events were stored after position ${after}: the oldest ${replayed} were replayed. ` +
+    `Read the rest with GET /api/events?after=${lastReplayed}, up to the next event this stream sends; ` +
+    "it goes on with newly stored events.";
   const data = {
     replayLimit: limit,
     replayed,
-    lastReplayedRowId: lastReplayed,
-    firstSkipped: { rowId: skipped.rowId, receivedAt: skipped.receivedAt },
+    lastReplayedPosition: lastReplayed,
+    firstSkipped: { rowId: skipped.rowId, position: skipped.position, receivedAt: skipped.receivedAt },
     message,
   };
   return `event: overflow\ndata: ${JSON.stringify(data)}\n\n`;

@@ -3,26 +3,31 @@
  * (event_id, channel) constraint with INSERT … ON CONFLICT is the dedup guard, and migrations
  * run under an advisory lock so replicas starting together do not race.
  *
- * Row ids come from a sequence (BIGSERIAL) and are taken when a row is inserted, not when it
- * commits. With one writer (one endpoint process) batches commit one after another and ids grow
- * in commit order, so "every row after id N" (eventsAfter, stream resume) misses nothing. With
- * several replicas, a row with a smaller id can commit after a larger one has been read: a client
- * that resumes after the larger id never gets the smaller one replayed (it would have got it live
- * had it stayed connected). Replay is exact on SQLite and on a single PostgreSQL writer.
+ * Positions (what readers follow in commit order): row ids come from a sequence before commit, so
+ * with several writers a smaller id can commit after a larger one, and "every row after id N" would
+ * miss it. Instead each row keeps the id of the transaction that inserted it (column xid, from
+ * pg_current_xact_id()), and readers see only rows whose transaction is older than the oldest one
+ * still in flight, pg_snapshot_xmin(pg_current_snapshot()): every such transaction has ended, and
+ * any transaction that commits later has an id at least that large. Ordered by (xid, id), what a
+ * reader has seen is then final: nothing can commit before it any more. A row of a transaction still
+ * in flight, and every row committed after it began, is held back until it commits or aborts (so a
+ * long transaction anywhere in the cluster delays readers, not writers). Rows stored before
+ * migration 4 have xid 0 and come first, in id order.
  *
- * Replicas tell each other about new rows with NOTIFY; see postgresNotify.ts.
+ * Replicas tell each other about new commits with NOTIFY; see postgresNotify.ts.
  */
 import { randomBytes } from "node:crypto";
 import { Pool, type PoolClient, type PoolConfig } from "pg";
 import { deliveryKey, foldBatch, spreadOutcome } from "./batch";
-import { EVENTS_CHANNEL, ForeignEventListener, notificationPayloads } from "./postgresNotify";
+import { parseTransactionPosition } from "../cursor";
+import { CommitFollower, EVENTS_CHANNEL, type FollowRead } from "./postgresNotify";
 import { storableText } from "./storable";
 import { pageOf, SUMMARY_COLUMNS, toStoredEvent, toSummary, type EventRow } from "./rows";
 import type {
-  Delivery, DeliveryOutcome, EventPage, EventQuery, EventStore, EventSummary, ForeignEventWatcher, PruneStep,
-  StoredEvent, StreamFilter,
+  CommitWatcher, Delivery, DeliveryOutcome, EventFilter, EventPage, EventQuery, EventStore, EventSummary, PruneStep,
+  StoredEvent,
 } from "./types";
-import { whereClause } from "./where";
+import { whereClause, type Dialect } from "./where";
 
 export interface PostgresStoreOptions {
   connectionString: string;
@@ -30,8 +35,12 @@ export interface PostgresStoreOptions {
   maxConnections?: number;
   /** Called for errors on idle connections (a restarted server, a dropped socket). */
   onPoolError?: (error: Error) => void;
-  /** Reconnection delays of the LISTEN connection (watchOtherWriters): the first, doubled up to the max. */
+  /** Reconnection delays of the LISTEN connection (followCommits): the first, doubled up to the max. */
   listenRetryMs?: { firstMs: number; maxMs: number };
+  /** How often followCommits reads again while events are held back behind a transaction in flight. */
+  heldBackPollMs?: number;
+  /** How often followCommits reads when nothing told it to (a writer that died before its NOTIFY). */
+  idlePollMs?: number;
 }
 
 /** Each entry runs once, in order, inside one transaction; append, never edit. */
@@ -81,7 +90,18 @@ const MIGRATIONS: string[] = [
   CREATE INDEX events_actor ON events (left(actor, 256), received_at);
   CREATE INDEX events_project ON events (left(project_id, 256), received_at);
   CREATE INDEX events_refs ON events USING GIN (hookrelay_ref_prefixes(refs));`,
+  // Version 4: positions (see the top of this file). Existing rows get 0 without a table rewrite
+  // (a constant default), new ones their transaction's id; the index serves readers in position order.
+  `ALTER TABLE events ADD COLUMN xid xid8 NOT NULL DEFAULT '0';
+  ALTER TABLE events ALTER COLUMN xid SET DEFAULT pg_current_xact_id();
+  CREATE INDEX events_position ON events (xid, id);`,
 ];
+
+/** The summary columns with the row's position. */
+const COLUMNS = `${SUMMARY_COLUMNS}, xid::text || '.' || id::text AS position`;
+/** True for rows a reader may see: their transaction, and every one before it, has ended. */
+const SETTLED = "xid < pg_snapshot_xmin(pg_current_snapshot())";
+const HELD_BACK = "xid >= pg_snapshot_xmin(pg_current_snapshot())";
 
 /** Characters of a fact the indexes of migration 3 hold: 256, at most 4 bytes each. */
 const FACT_PREFIX = 256;
@@ -90,16 +110,18 @@ const MIGRATION_LOCK = 0x486f6f6b; // "Hook"
 const COLUMNS_PER_ROW = 16;
 
 const DEFAULT_LISTEN_RETRY = { firstMs: 250, maxMs: 10_000 };
+const DEFAULT_HELD_BACK_POLL_MS = 50;
+const DEFAULT_IDLE_POLL_MS = 1000;
 
 export class PostgresStore implements EventStore {
   readonly kind = "postgres";
-  /** Names this process in its notifications, so that it can skip its own. */
+  /** Names this process in its notifications, so that its followers skip its own (they were poked already). */
   readonly writerId = randomBytes(8).toString("hex");
   private readonly pool: Pool;
-  private readonly listeners = new Set<ForeignEventListener>();
-  /** Batches sent and not yet answered; a catch-up waits for them (see postgresNotify.ts). */
+  private readonly followers = new Set<CommitFollower>();
+  /** Batches sent and not yet answered; close() waits for them. */
   private readonly writing = new Set<Promise<unknown>>();
-  /** Notifications go out one statement after another, in commit order. */
+  /** Notifications go out one statement after another. */
   private notifying: Promise<void> = Promise.resolve();
 
   private constructor(
@@ -156,13 +178,12 @@ export class PostgresStore implements EventStore {
   }
 
   /**
-   * Announces the new rows after the commit, without delaying the answer: NOTIFY is a
-   * statement of its own, and a failed one loses no data (the rows are stored; a stream resumed
-   * with Last-Event-ID replays them).
+   * Tells this process's followers and the other replicas after the commit, without delaying the
+   * answer: NOTIFY is a statement of its own, and a failed one loses no data (followers also poll).
    */
   recordBatch(deliveries: Delivery[]): Promise<DeliveryOutcome[]> {
     const recording = this.insertBatch(deliveries).then((outcomes) => {
-      this.announceOwn(outcomes.filter((outcome) => !outcome.duplicate).map((outcome) => outcome.rowId));
+      if (outcomes.some((outcome) => !outcome.duplicate)) this.announceCommit();
       return outcomes;
     });
     this.writing.add(recording);
@@ -171,73 +192,89 @@ export class PostgresStore implements EventStore {
     return recording;
   }
 
-  private announceOwn(rowIds: string[]): void {
-    if (rowIds.length === 0) return;
-    for (const listener of this.listeners) listener.noteOwn(rowIds);
-    const payloads = notificationPayloads(this.writerId, rowIds);
+  private announceCommit(): void {
+    for (const follower of this.followers) follower.poke();
     this.notifying = this.notifying
-      .then(() => this.pool.query("SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload", [EVENTS_CHANNEL, payloads]))
+      .then(() => this.pool.query("SELECT pg_notify($1, $2)", [EVENTS_CHANNEL, this.writerId]))
       .then(
         () => undefined,
-        (error: Error) => this.reportToWatchers(new Error(`Could not announce new rows to other replicas: ${error.message}`)),
+        (error: Error) => this.reportToFollowers(new Error(`Could not tell other replicas about a commit: ${error.message}`)),
       );
   }
 
-  private reportToWatchers(error: Error): void {
-    for (const listener of this.listeners) listener.reportError(error);
+  private reportToFollowers(error: Error): void {
+    for (const follower of this.followers) follower.reportError(error);
   }
 
-  async watchOtherWriters(watcher: ForeignEventWatcher): Promise<() => Promise<void>> {
-    const listener = new ForeignEventListener({
+  async followCommits(watcher: CommitWatcher): Promise<() => Promise<void>> {
+    const follower = new CommitFollower({
       connectionString: this.options.connectionString,
       writerId: this.writerId,
       watcher,
-      readRows: (rowIds) => this.summariesOf(rowIds),
-      readAfter: (rowId, limit) => this.eventsAfter(rowId, {}, limit),
-      readMaxId: () => this.maxRowId(),
-      ownWritesSettled: async () => {
-        await Promise.allSettled([...this.writing]);
-      },
+      readHead: () => this.headPosition(),
+      readAfter: (position, limit) => this.settledAfter(position, limit),
       retry: this.options.listenRetryMs ?? DEFAULT_LISTEN_RETRY,
+      heldBackPollMs: this.options.heldBackPollMs ?? DEFAULT_HELD_BACK_POLL_MS,
+      idlePollMs: this.options.idlePollMs ?? DEFAULT_IDLE_POLL_MS,
     });
-    this.listeners.add(listener);
-    await listener.start();
+    this.followers.add(follower);
+    await follower.start();
     return async () => {
-      this.listeners.delete(listener);
-      await listener.stop();
+      this.followers.delete(follower);
+      await follower.stop();
     };
   }
 
-  async eventsAfter(afterRowId: string, filter: StreamFilter, limit: number): Promise<EventSummary[]> {
-    const params: unknown[] = [afterRowId];
-    const conditions = ["id > $1::bigint"];
-    if (filter.eventType !== undefined) {
-      params.push(storableText(filter.eventType));
-      conditions.push(`event_type = $${params.length}`);
-    }
-    if (filter.channel !== undefined) {
-      params.push(storableText(filter.channel));
-      conditions.push(`channel = $${params.length}`);
-    }
-    params.push(limit);
+  parsePosition(text: string): string | undefined {
+    return parseTransactionPosition(text);
+  }
+
+  async eventsAfter(position: string, filter: EventFilter, limit: number): Promise<EventSummary[]> {
+    const params: unknown[] = [];
+    const where = whereClause({ ...filter, limit }, this.dialect(params));
+    const [xid, id] = position.split(".");
+    params.push(xid, id);
+    const after = `(xid, id) > ($${params.length - 1}::xid8, $${params.length}::bigint)`;
     const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${SUMMARY_COLUMNS} FROM events WHERE ${conditions.join(" AND ")} ORDER BY id LIMIT $${params.length}`,
+      `SELECT ${COLUMNS} FROM events ${where ? `${where} AND` : "WHERE"} ${after} AND ${SETTLED}
+       ORDER BY xid, id LIMIT ${limit}`,
       params,
     );
     return rows.map(toSummary);
   }
 
-  private async summariesOf(rowIds: string[]): Promise<EventSummary[]> {
-    const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${SUMMARY_COLUMNS} FROM events WHERE id = ANY($1::bigint[]) ORDER BY id`,
-      [rowIds],
+  /** eventsAfter without filters, and whether events are held back, seen by one statement's snapshot. */
+  private async settledAfter(position: string, limit: number): Promise<FollowRead> {
+    const [xid, id] = position.split(".");
+    const { rows } = await this.pool.query<EventRow & { held_back: boolean }>(
+      `WITH page AS (
+         SELECT ${COLUMNS}, xid FROM events WHERE (xid, id) > ($1::xid8, $2::bigint) AND ${SETTLED} ORDER BY xid, id LIMIT ${limit}
+       )
+       SELECT page.*, EXISTS (SELECT 1 FROM events WHERE ${HELD_BACK}) AS held_back
+       FROM (SELECT 1) AS one LEFT JOIN page ON true
+       ORDER BY page.xid, page.id`,
+      [xid, id],
     );
-    return rows.map(toSummary);
+    return { events: rows.filter((row) => row.position !== null).map(toSummary), heldBack: rows[0]?.held_back === true };
   }
 
-  private async maxRowId(): Promise<string> {
-    const { rows } = await this.pool.query<{ id: string }>("SELECT coalesce(max(id), 0)::text AS id FROM events");
-    return rows[0].id;
+  /** The position of the newest event readers may see, "0.0" when there is none. */
+  private async headPosition(): Promise<string> {
+    const { rows } = await this.pool.query<{ position: string }>(
+      `SELECT xid::text || '.' || id::text AS position FROM events WHERE ${SETTLED} ORDER BY xid DESC, id DESC LIMIT 1`,
+    );
+    return rows[0]?.position ?? "0.0";
+  }
+
+  private dialect(params: unknown[]): Dialect {
+    return {
+      param(value) {
+        params.push(value);
+        return `$${params.length}`;
+      },
+      hasRef: (p) => `hookrelay_ref_prefixes(refs) @> ARRAY[left(${p}, ${FACT_PREFIX})] AND refs @> ARRAY[${p}::text]`,
+      factEquals: (column, p) => `(left(${column}, ${FACT_PREFIX}) = left(${p}, ${FACT_PREFIX}) AND ${column} = ${p})`,
+    };
   }
 
   /** One multi-row statement: a single round trip and a single commit for the whole batch. */
@@ -278,16 +315,9 @@ export class PostgresStore implements EventStore {
 
   async query(query: EventQuery): Promise<EventPage> {
     const params: unknown[] = [];
-    const where = whereClause(query, {
-      param(value) {
-        params.push(value);
-        return `$${params.length}`;
-      },
-      hasRef: (p) => `hookrelay_ref_prefixes(refs) @> ARRAY[left(${p}, ${FACT_PREFIX})] AND refs @> ARRAY[${p}::text]`,
-      factEquals: (column, p) => `(left(${column}, ${FACT_PREFIX}) = left(${p}, ${FACT_PREFIX}) AND ${column} = ${p})`,
-    });
+    const where = whereClause(query, this.dialect(params));
     const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${SUMMARY_COLUMNS} FROM events ${where} ORDER BY received_at DESC, id DESC LIMIT ${query.limit + 1}`,
+      `SELECT ${COLUMNS} FROM events ${where} ORDER BY received_at DESC, id DESC LIMIT ${query.limit + 1}`,
       params,
     );
     return pageOf(rows, query.limit);
@@ -296,7 +326,7 @@ export class PostgresStore implements EventStore {
   async get(eventId: string, channel?: string): Promise<StoredEvent | undefined> {
     const params = (channel === undefined ? [eventId] : [eventId, channel]).map(storableText);
     const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${SUMMARY_COLUMNS}, body, headers FROM events
+      `SELECT ${COLUMNS}, body, headers FROM events
        WHERE event_id = $1 ${channel === undefined ? "" : "AND channel = $2"}
        ORDER BY received_at DESC, id DESC LIMIT 1`,
       params,
@@ -330,8 +360,8 @@ export class PostgresStore implements EventStore {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.listeners].map((listener) => listener.stop()));
-    this.listeners.clear();
+    await Promise.all([...this.followers].map((follower) => follower.stop()));
+    this.followers.clear();
     await Promise.allSettled([...this.writing]);
     await this.notifying;
     await this.pool.end();

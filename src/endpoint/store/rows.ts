@@ -19,6 +19,8 @@ export interface EventRow {
   receipt_count: number;
   body?: string;
   headers?: string;
+  /** Read by stores whose position is not the row id (PostgreSQL). */
+  position?: string;
 }
 
 /** Columns of the list query; body and headers are read only for a single event. */
@@ -29,6 +31,7 @@ export const SUMMARY_COLUMNS =
 export function toSummary(row: EventRow): EventSummary {
   return {
     rowId: String(row.id),
+    position: row.position ?? String(row.id),
     channel: row.channel,
     id: row.event_id,
     eventType: row.event_type,

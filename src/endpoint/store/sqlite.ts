@@ -17,12 +17,13 @@
 import Database from "better-sqlite3";
 import { accessSync, constants, existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { dirname } from "node:path";
+import { parseRowIdPosition } from "../cursor";
 import { StoreFileError } from "./outage";
 import { foldBatch, spreadOutcome } from "./batch";
 import { storableText } from "./storable";
 import { pageOf, SUMMARY_COLUMNS, toStoredEvent, toSummary, type EventRow } from "./rows";
 import type {
-  Delivery, DeliveryOutcome, EventPage, EventQuery, EventStore, EventSummary, PruneStep, StoredEvent, StreamFilter,
+  Delivery, DeliveryOutcome, EventFilter, EventPage, EventQuery, EventStore, EventSummary, PruneStep, StoredEvent,
 } from "./types";
 import { whereClause, type Dialect, type RepositoryColumn } from "./where";
 
@@ -347,21 +348,28 @@ export class SqliteStore implements EventStore {
     return row && toStoredEvent(row);
   }
 
-  async eventsAfter(afterRowId: string, filter: StreamFilter, limit: number): Promise<EventSummary[]> {
-    const params: Record<string, unknown> = { after: BigInt(afterRowId), limit };
-    // "+column" keeps the planner on the primary key from afterRowId on: a resumed stream reads the
-    // rows stored since it left, never every row of its event type.
-    const conditions = ["id > @after"];
-    if (filter.eventType !== undefined) {
-      conditions.push("+event_type = @eventType");
-      params.eventType = storableText(filter.eventType);
-    }
-    if (filter.channel !== undefined) {
-      conditions.push("+channel = @channel");
-      params.channel = storableText(filter.channel);
-    }
-    const sql = `SELECT ${SUMMARY_COLUMNS} FROM events WHERE ${conditions.join(" AND ")} ORDER BY id LIMIT @limit`;
+  /** One writer commits batch after batch, so row ids follow commit order: the row id is the position. */
+  async eventsAfter(position: string, filter: EventFilter, limit: number): Promise<EventSummary[]> {
+    const params: Record<string, unknown> = {};
+    const dialect: Dialect = {
+      param(value) {
+        const name = `p${Object.keys(params).length}`;
+        params[name] = value;
+        return `@${name}`;
+      },
+      hasRef: (p) => `id IN (SELECT event_row FROM event_refs WHERE ref = ${p})`,
+      // Keeps the planner on the primary key from the position on: a resumed stream reads the rows
+      // stored since it left, never every row of its event type.
+      unindexed: (column) => `+${column}`,
+    };
+    const where = whereClause({ ...filter, limit }, dialect, { unindexedTypeAndChannel: true });
+    const after = dialect.param(BigInt(position));
+    const sql = `SELECT ${SUMMARY_COLUMNS} FROM events ${where ? `${where} AND` : "WHERE"} id > ${after} ORDER BY id LIMIT ${limit}`;
     return (this.db.prepare(sql).all(params) as EventRow[]).map(toSummary);
+  }
+
+  parsePosition(text: string): string | undefined {
+    return parseRowIdPosition(text);
   }
 
   async prune(step: PruneStep): Promise<number> {

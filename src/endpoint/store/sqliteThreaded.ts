@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { SqliteStore, type SqliteStoreOptions } from "./sqlite";
 import type {
-  Delivery, DeliveryOutcome, EventPage, EventQuery, EventStore, EventSummary, PruneStep, StoredEvent, StreamFilter,
+  Delivery, DeliveryOutcome, EventPage, EventQuery, EventStore, EventSummary, PruneStep, StoredEvent, EventFilter,
 } from "./types";
 
 export type WriterRequest =
@@ -68,8 +68,12 @@ export class ThreadedSqliteStore implements EventStore {
     return this.reader.get(eventId, channel);
   }
 
-  eventsAfter(afterRowId: string, filter: StreamFilter, limit: number): Promise<EventSummary[]> {
-    return this.reader.eventsAfter(afterRowId, filter, limit);
+  eventsAfter(position: string, filter: EventFilter, limit: number): Promise<EventSummary[]> {
+    return this.reader.eventsAfter(position, filter, limit);
+  }
+
+  parsePosition(text: string): string | undefined {
+    return this.reader.parsePosition(text);
   }
 
   ping(): Promise<void> {

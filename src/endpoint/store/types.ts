@@ -26,6 +26,12 @@ export interface DeliveryOutcome {
 /** What the read API lists; the body and headers only come with a single event. */
 export interface EventSummary {
   rowId: string;
+  /**
+   * Where the event stands in commit order: a reader that has everything up to a position and asks
+   * for what comes after it misses nothing. The row id on SQLite; "<transaction id>.<row id>" on
+   * PostgreSQL. Compare positions with comparePositions (../cursor.ts), never as text.
+   */
+  position: string;
   channel: string;
   id: string;
   eventType: string;
@@ -92,11 +98,11 @@ export interface PruneStep {
 /** The filters a Server-Sent Events stream takes; they apply to its replay too. */
 export type StreamFilter = Pick<EventFilter, "eventType" | "channel">;
 
-/** Receives what other processes writing to the same database stored (PostgreSQL replicas). */
-export interface ForeignEventWatcher {
-  /** Events another writer stored, each announced once, in the order they were announced. */
+/** Receives every event committed to a store that several processes write (PostgreSQL replicas). */
+export interface CommitWatcher {
+  /** Events in position order, each once, whichever process stored them. */
   onEvents(events: EventSummary[]): void;
-  /** The watch lost its connection or could not read what was announced; it keeps trying by itself. */
+  /** The watch lost its connection or could not read; it keeps trying by itself. */
   onError(error: Error): void;
 }
 
@@ -113,18 +119,20 @@ export interface EventStore {
   /** Deletes one bounded chunk of rows outside the retention window; returns how many. */
   prune(step: PruneStep): Promise<number>;
   /**
-   * At most `limit` events with a row id greater than `afterRowId` (a decimal string), ascending by
-   * row id, for a stream resumed with Last-Event-ID. On PostgreSQL ids are taken before commit, so with
-   * several writers a row with a smaller id can commit after a larger one: see postgres.ts.
+   * At most `limit` events after `position` (one parsePosition returned), oldest first. A reader that
+   * goes on from the last position it got misses no committed event and gets none twice, however
+   * many processes write: events whose turn has not come yet are held back until it has.
    */
-  eventsAfter(afterRowId: string, filter: StreamFilter, limit: number): Promise<EventSummary[]>;
+  eventsAfter(position: string, filter: EventFilter, limit: number): Promise<EventSummary[]>;
+  /** The position `text` names in this store's form, or undefined when it is not one. */
+  parsePosition(text: string): string | undefined;
   /**
    * Only on stores that other processes may write to at the same time (PostgreSQL): calls the
-   * watcher with the events other writers store from now on, never with this store's own. Resolves
-   * once the first attempt to start watching has ended, whether it succeeded or is being retried;
-   * the function it resolves to stops the watch.
+   * watcher with every event committed from now on, in position order, this process's own included.
+   * Resolves once the first attempt to start watching has ended, whether it succeeded or is being
+   * retried; the function it resolves to stops the watch.
    */
-  watchOtherWriters?(watcher: ForeignEventWatcher): Promise<() => Promise<void>>;
+  followCommits?(watcher: CommitWatcher): Promise<() => Promise<void>>;
   /** Throws when the store cannot be reached, or cannot commit (SQLite: a read-only file). */
   ping(): Promise<void>;
   /** How commits are made durable, as the connection that commits runs them (shown on /readyz). */

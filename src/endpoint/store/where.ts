@@ -27,6 +27,8 @@ export type RepositoryColumn = "repository_id" | "repository_name";
 export interface WhereOptions {
   /** Match the repository filter against this column only, rather than against the id or the name. */
   repositoryColumn?: RepositoryColumn;
+  /** Compare event_type and channel without their indexes (Dialect.unindexed), to follow another order. */
+  unindexedTypeAndChannel?: boolean;
 }
 
 export function whereClause(query: EventQuery, dialect: Dialect, options: WhereOptions = {}): string {
@@ -38,8 +40,9 @@ export function whereClause(query: EventQuery, dialect: Dialect, options: WhereO
     if (p !== undefined) conditions.push(`${column} = ${p}`);
   };
   const selective = query.repository !== undefined || query.pullRequestId !== undefined;
-  equals(selective && dialect.unindexed ? dialect.unindexed("event_type") : "event_type", text(query.eventType));
-  equals("channel", text(query.channel));
+  const unindexed = (column: string, wanted: boolean) => (wanted && dialect.unindexed ? dialect.unindexed(column) : column);
+  equals(unindexed("event_type", selective || options.unindexedTypeAndChannel === true), text(query.eventType));
+  equals(unindexed("channel", options.unindexedTypeAndChannel === true), text(query.channel));
   if (query.pullRequestId !== undefined) equals("pull_request_id", dialect.param(query.pullRequestId));
   for (const [column, value] of [["actor", query.actor], ["project_id", query.projectId]] as const) {
     const p = text(value);
