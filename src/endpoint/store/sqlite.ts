@@ -311,15 +311,7 @@ export class SqliteStore implements EventStore {
 
   async query(query: EventQuery): Promise<EventPage> {
     const params: Record<string, unknown> = {};
-    const dialect: Dialect = {
-      param(value) {
-        const name = `p${Object.keys(params).length}`;
-        params[name] = value;
-        return `@${name}`;
-      },
-      hasRef: (p) => `id IN (SELECT event_row FROM event_refs WHERE ref = ${p})`,
-      unindexed: (column) => `+${column}`,
-    };
+    const dialect = sqliteDialect(params);
     const rowQuery = { ...query, after: query.after && { ...query.after, rowId: Number(query.after.rowId) as unknown as string } };
     const newest = `ORDER BY received_at DESC, id DESC LIMIT ${query.limit + 1}`;
     let sql: string;
@@ -351,17 +343,9 @@ export class SqliteStore implements EventStore {
   /** One writer commits batch after batch, so row ids follow commit order: the row id is the position. */
   async eventsAfter(position: string, filter: EventFilter, limit: number): Promise<EventSummary[]> {
     const params: Record<string, unknown> = {};
-    const dialect: Dialect = {
-      param(value) {
-        const name = `p${Object.keys(params).length}`;
-        params[name] = value;
-        return `@${name}`;
-      },
-      hasRef: (p) => `id IN (SELECT event_row FROM event_refs WHERE ref = ${p})`,
-      // Keeps the planner on the primary key from the position on: a resumed stream reads the rows
-      // stored since it left, never every row of its event type.
-      unindexed: (column) => `+${column}`,
-    };
+    // `unindexed` keeps the planner on the primary key from the position on: a resumed stream reads
+    // the rows stored since it left, never every row of its event type.
+    const dialect = sqliteDialect(params);
     const where = whereClause({ ...filter, limit }, dialect, { unindexedTypeAndChannel: true });
     const after = dialect.param(BigInt(position));
     const sql = `SELECT ${SUMMARY_COLUMNS} FROM events ${where ? `${where} AND` : "WHERE"} id > ${after} ORDER BY id LIMIT ${limit}`;
@@ -425,6 +409,19 @@ function migrate(db: Database.Database): void {
 }
 
 /** The file's schema version; throws for one newer than this Hook Relay knows. */
+/** Named parameters collected into `params`; `unindexed` columns are written so SQLite will not use their index. */
+function sqliteDialect(params: Record<string, unknown>): Dialect {
+  return {
+    param(value) {
+      const name = `p${Object.keys(params).length}`;
+      params[name] = value;
+      return `@${name}`;
+    },
+    hasRef: (p) => `id IN (SELECT event_row FROM event_refs WHERE ref = ${p})`,
+    unindexed: (column) => `+${column}`,
+  };
+}
+
 function checkVersion(db: Database.Database): number {
   const version = db.pragma("user_version", { simple: true }) as number;
   if (version > SCHEMA_VERSION) {
