@@ -3,14 +3,13 @@
  * none twice, on PostgreSQL with writers whose transactions commit in another order than they began
  * (and one killed before it commits), and the same forward read on SQLite.
  */
-import { request as httpRequest, type IncomingMessage } from "node:http";
-import type { AddressInfo } from "node:net";
 import { Client } from "pg";
 import { extractFacts } from "../../src/contract/facts";
 import { buildServer, type EndpointServer } from "../../src/endpoint/server";
 import { PostgresStore } from "../../src/endpoint/store/postgres";
 import type { Delivery, EventStore, EventSummary } from "../../src/endpoint/store/types";
 import { loadSample, StoreFactory, type StoreKind } from "./helpers";
+import { SseClient } from "./sseClient";
 
 const INGEST = "ingest-token-0123456789abcdef";
 const READ = "read-token-0123456789abcdefghij";
@@ -108,7 +107,7 @@ class HeldWriter {
 describe("PostgreSQL writers committing out of order", () => {
   const factory = new StoreFactory("postgres");
   let url: string;
-  const closing: { close(): Promise<unknown> }[] = [];
+  const closing: { close(): unknown }[] = [];
 
   beforeEach(async () => {
     url = await factory.url();
@@ -118,7 +117,7 @@ describe("PostgreSQL writers committing out of order", () => {
   });
   afterAll(() => factory.cleanup());
 
-  const open = async <T extends { close(): Promise<unknown> }>(item: Promise<T>): Promise<T> => {
+  const open = async <T extends { close(): unknown }>(item: Promise<T>): Promise<T> => {
     const opened = await item;
     closing.push(opened);
     return opened;
@@ -213,7 +212,7 @@ describe("PostgreSQL writers committing out of order", () => {
       expect(response.statusCode).toBe(200);
     };
 
-    const first = await open(SseClient.open(a, "/api/events/stream"));
+    const first = await open(SseClient.open(a, "/api/events/stream", READ));
     await post(b, "before");
     await first.waitForHook("before");
     const [killed, second, third] = await writers(3);
@@ -229,7 +228,7 @@ describe("PostgreSQL writers committing out of order", () => {
     await second.commit();
     await post(a, "last");
     const lastSeen = first.hooks[first.hooks.length - 1].id;
-    const resumed = await open(SseClient.open(b, "/api/events/stream", { "last-event-id": lastSeen }));
+    const resumed = await open(SseClient.open(b, "/api/events/stream", READ, { "last-event-id": lastSeen }));
     await resumed.waitForHook("last");
 
     const expected = ["before", "held-2", "held-3", "mid-a", "mid-b", "last"];
@@ -238,7 +237,7 @@ describe("PostgreSQL writers committing out of order", () => {
     // Resuming from any position seen, on either replica, gives exactly what follows it.
     for (const [i, hook] of got.entries()) {
       const [on, other] = i % 2 === 0 ? [a, b] : [b, a];
-      const client = await open(SseClient.open(on, "/api/events/stream", { "last-event-id": hook.id }));
+      const client = await open(SseClient.open(on, "/api/events/stream", READ, { "last-event-id": hook.id }));
       // A live event from the other replica marks the end of what the resume owes.
       await post(other, `marker-${i}`);
       await client.waitForHook(`marker-${i}`);
@@ -299,49 +298,3 @@ describe.each<StoreKind>(["sqlite", "postgres"])("GET /api/events?after= on %s",
     }
   });
 });
-
-interface Hook {
-  id: string;
-  eventId: string;
-}
-
-/** A minimal EventSource: records the `hook` messages, never reconnects by itself. */
-class SseClient {
-  readonly hooks: Hook[] = [];
-  private buffer = "";
-
-  private constructor(private readonly response: IncomingMessage) {
-    response.setEncoding("utf8");
-    response.on("data", (chunk: string) => this.receive(chunk));
-  }
-
-  static open(app: EndpointServer, path: string, headers: Record<string, string> = {}): Promise<SseClient> {
-    const { port } = app.server.address() as AddressInfo;
-    return new Promise((resolve, reject) => {
-      httpRequest({ host: "127.0.0.1", port, path, headers: { authorization: `Bearer ${READ}`, ...headers } }, (response) => {
-        if (response.statusCode !== 200) reject(new Error(`stream answered ${response.statusCode}`));
-        else resolve(new SseClient(response));
-      })
-        .on("error", reject)
-        .end();
-    });
-  }
-
-  waitForHook(eventId: string): Promise<void> {
-    return waitUntil(() => this.hooks.some((hook) => hook.eventId === eventId), `event ${eventId}; got ${JSON.stringify(this.hooks)}`);
-  }
-
-  async close(): Promise<void> {
-    this.response.destroy();
-  }
-
-  private receive(chunk: string): void {
-    this.buffer += chunk;
-    const blocks = this.buffer.split("\n\n");
-    this.buffer = blocks.pop()!;
-    for (const block of blocks) {
-      const field = (name: string) => block.split("\n").find((line) => line.startsWith(`${name}: `))?.slice(name.length + 2);
-      if (field("event") === "hook") this.hooks.push({ id: field("id")!, eventId: JSON.parse(field("data")!).id });
-    }
-  }
-}

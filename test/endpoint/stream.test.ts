@@ -2,7 +2,6 @@
  * GET /api/events/stream over real HTTP: resume with Last-Event-ID (replay, then live, no gap, no
  * duplicate) on each store, and PostgreSQL replicas seeing each other's events through LISTEN/NOTIFY.
  */
-import { request as httpRequest, type IncomingMessage } from "node:http";
 import { connect, type AddressInfo, type Socket } from "node:net";
 import { Client } from "pg";
 import { extractFacts } from "../../src/contract/facts";
@@ -11,85 +10,13 @@ import { buildServer, type EndpointServer, type ServerOptions } from "../../src/
 import { PostgresStore } from "../../src/endpoint/store/postgres";
 import type { Delivery, EventStore } from "../../src/endpoint/store/types";
 import { loadSample, memoryStore, StoreFactory, type Sample, type StoreKind } from "./helpers";
+import { SseClient } from "./sseClient";
 
 const INGEST = "ingest-token-0123456789abcdef";
 const READ = "read-token-0123456789abcdefghij";
 const JSON_UTF8 = "application/json; charset=utf-8";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface SseMessage {
-  id?: string;
-  event: string;
-  data: any;
-}
-
-/** A minimal EventSource: parses what the stream sends, never reconnects by itself. */
-class SseClient {
-  readonly messages: SseMessage[] = [];
-  private buffer = "";
-  private readonly waiters = new Set<() => void>();
-
-  private constructor(private readonly response: IncomingMessage) {
-    response.setEncoding("utf8");
-    response.on("data", (chunk: string) => this.receive(chunk));
-  }
-
-  static open(app: EndpointServer, path: string, headers: Record<string, string> = {}): Promise<SseClient> {
-    const { port } = app.server.address() as AddressInfo;
-    return new Promise((resolve, reject) => {
-      httpRequest({ host: "127.0.0.1", port, path, headers: { authorization: `Bearer ${READ}`, ...headers } }, (response) => {
-        if (response.statusCode !== 200) reject(new Error(`stream answered ${response.statusCode}`));
-        else resolve(new SseClient(response));
-      })
-        .on("error", reject)
-        .end();
-    });
-  }
-
-  /** Event ids (not row ids) of the `hook` messages, in arrival order. */
-  get hookIds(): string[] {
-    return this.messages.filter((m) => m.event === "hook").map((m) => m.data.id);
-  }
-
-  async waitFor(done: (client: SseClient) => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!done(this)) {
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`Timed out waiting for ${what}; got ${JSON.stringify(this.messages.map((m) => [m.event, m.data?.id]))}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(left, 200));
-        this.waiters.add(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-  }
-
-  /** Waits until a hook message with this event id arrived. */
-  waitForHook(eventId: string): Promise<void> {
-    return this.waitFor((c) => c.hookIds.includes(eventId), `event ${eventId}`);
-  }
-
-  close(): void {
-    this.response.destroy();
-  }
-
-  private receive(chunk: string): void {
-    this.buffer += chunk;
-    const blocks = this.buffer.split("\n\n");
-    this.buffer = blocks.pop()!;
-    for (const block of blocks) {
-      const fields = block.split("\n").filter((line) => !line.startsWith(":"));
-      if (fields.length === 0) continue;
-      const value = (name: string) => fields.find((line) => line.startsWith(`${name}: `))?.slice(name.length + 2);
-      this.messages.push({ id: value("id"), event: value("event") ?? "message", data: JSON.parse(value("data") ?? "null") });
-    }
-    for (const wake of [...this.waiters]) wake();
-    this.waiters.clear();
-  }
-}
 
 async function post(app: EndpointServer, sample: Sample, channel = ""): Promise<void> {
   const response = await app.inject({
@@ -132,7 +59,7 @@ describe.each<StoreKind>(["sqlite", "sqlite-threaded", "postgres"])("stream resu
     await app.listen({ port: 0, host: "127.0.0.1" });
   };
   const connect = async (path: string, headers: Record<string, string> = {}) => {
-    const client = await SseClient.open(app, path, headers);
+    const client = await SseClient.open(app, path, READ, headers);
     clients.push(client);
     return client;
   };
@@ -282,7 +209,7 @@ describe("stream resume bound", () => {
     try {
       const missed = pushes(10_002);
       await storeDirectly(store, missed);
-      const resumed = await SseClient.open(app, "/api/events/stream?lastEventId=0");
+      const resumed = await SseClient.open(app, "/api/events/stream?lastEventId=0", READ);
       await resumed.waitFor((c) => c.messages.some((m) => m.event === "overflow"), "overflow", 25_000);
       resumed.close();
 
@@ -375,7 +302,7 @@ describe("slow stream clients", () => {
 
   test("a client past its own buffer is disconnected, one that reads gets everything, and the slow one resumes with Last-Event-ID", async () => {
     await start({ perClientBytes: 256 * 1024, totalBytes: 1024 * 1024 * 1024 });
-    const reader = await SseClient.open(app, "/api/events/stream");
+    const reader = await SseClient.open(app, "/api/events/stream", READ);
     clients.push(reader);
     const slow = await stalledStream(app);
     sockets.push(slow.socket);
@@ -392,7 +319,7 @@ describe("slow stream clients", () => {
     expect(rowIds.length).toBeGreaterThan(0);
     expect(rowIds.length).toBeLessThan(posted.length);
 
-    const resumed = await SseClient.open(app, "/api/events/stream", { "last-event-id": rowIds[rowIds.length - 1] });
+    const resumed = await SseClient.open(app, "/api/events/stream", READ, { "last-event-id": rowIds[rowIds.length - 1] });
     clients.push(resumed);
     await resumed.waitForHook(posted[posted.length - 1]);
     expect(resumed.hookIds).toEqual(posted.slice(rowIds.length));
@@ -400,7 +327,7 @@ describe("slow stream clients", () => {
 
   test("past the total, clients that are behind are disconnected though each is under its own limit", async () => {
     await start({ perClientBytes: 1024 * 1024 * 1024, totalBytes: 512 * 1024 });
-    const reader = await SseClient.open(app, "/api/events/stream");
+    const reader = await SseClient.open(app, "/api/events/stream", READ);
     clients.push(reader);
     const slow = await Promise.all(Array.from({ length: 4 }, () => stalledStream(app)));
     sockets.push(...slow.map((s) => s.socket));
@@ -459,7 +386,7 @@ describe("PostgreSQL replicas", () => {
     return { store, app };
   }
   const stream = async (app: EndpointServer) => {
-    const client = await SseClient.open(app, "/api/events/stream");
+    const client = await SseClient.open(app, "/api/events/stream", READ);
     clients.push(client);
     return client;
   };
