@@ -6,7 +6,7 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { READER } from "../../src/devhost/core/seed";
-import { startDevhost, type Devhost } from "./support/devhost";
+import { omitEnabledStatus, startDevhost, type Devhost } from "./support/devhost";
 import { dataRows, healthLoaded, renderHub } from "./support/renderHub";
 
 const PLACEHOLDERS = /undefined|NaN|Invalid Date|\[object Object\]/;
@@ -78,14 +78,7 @@ test("the seeded project, as the stand-in answers", async () => {
 test("signed in without diagnostics rights, and with subscriptions that leave out their status", async () => {
   await devhost.close();
   devhost = startDevhost({ userId: READER.id });
-  devhost.rewrite(
-    (call) => /SubscriptionsQuery$/i.test(call.url),
-    (body) => {
-      const answer = body as { results: Record<string, unknown>[] };
-      for (const s of answer.results) if (s.status === 0) delete s.status;
-      return answer;
-    },
-  );
+  omitEnabledStatus(devhost);
   const visited = await visitBothViews();
   expect(visited.entries).toBeGreaterThan(10);
   expect(visited.withheld).toBe(visited.entries);

@@ -113,3 +113,15 @@ export function seededSubscription(devhost: Devhost, fragment: string) {
   if (!found) throw new Error(`no seeded subscription for ${fragment}`);
   return found;
 }
+
+/** Answer subscription queries without `status` on enabled subscriptions, as the old spec examples do. */
+export function omitEnabledStatus(devhost: Devhost): void {
+  devhost.rewrite(
+    (call) => /SubscriptionsQuery$/i.test(call.url),
+    (body) => {
+      const answer = body as { results: Record<string, unknown>[] };
+      for (const s of answer.results) if (s.status === 0) delete s.status;
+      return answer;
+    },
+  );
+}
