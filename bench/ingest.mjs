@@ -2,16 +2,21 @@
  * Ingest benchmark: the same load, in the same run, against
  *   (a) a bare node:http server that reads the body and answers 200 (the limit of this machine),
  *   (b) a minimal Express receiver (express.json + fs.appendFile),
- *   (c) Hook Relay on SQLite, (d) Hook Relay on PostgreSQL.
+ *   (c) the floor for a durable receiver (node:http, bearer check, JSON.parse, id/eventType check,
+ *       group commit of each event-loop turn into SQLite WAL synchronous=FULL, primary key only),
+ *   (d) Hook Relay on SQLite, (e) Hook Relay on PostgreSQL.
  * Every target gets a fresh process and store per run, so each peak-memory figure is that run's.
  * After each Hook Relay run the endpoint is SIGKILLed and its database read: every id that got
- * a 2xx must be there exactly once. The last line printed is `ingest-ratio: <sqlite / bare>`.
+ * a 2xx must be there exactly once (the floor is checked the same way).
+ *
+ * Then FLOOR_ROUNDS interleaved rounds (floor, Hook Relay SQLite, floor, …) at 4 KB and 64
+ * connections; the median of their 2xx/s ratios is the last line printed: `ingest-vs-floor: X`.
  *
  * A fifth server, Fastify parsing JSON and storing nothing, is a reference: the framework's own
  * ceiling on this machine, so the report shows where the rest of the gap to (a) goes.
  *
  * BENCH_SECONDS (default 6) bounds each measured run; BENCH_SKIP_POSTGRES=1 leaves (d) out;
- * BENCH_RATIO_ONLY=1 runs only the 4 KB, 64-connection step.
+ * BENCH_RATIO_ONLY=1 runs only the 4 KB, 64-connection step; BENCH_FLOOR_ROUNDS (default 3).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -29,6 +34,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const WARMUP_SECONDS = 1;
 const RATIO_SIZE = 4096;
 const RATIO_CONNECTIONS = 64;
+const LARGE_SIZE = 512000;
+const FLOOR_ROUNDS = Number(process.env.BENCH_FLOOR_ROUNDS ?? 3);
 /** 4 KB at three concurrency levels, then the other sizes at 64 connections. */
 const PLAN = [
   { size: 4096, connections: 1 },
@@ -36,12 +43,34 @@ const PLAN = [
   { size: 4096, connections: 64 },
   { size: 2048, connections: 64 },
   { size: 65536, connections: 64 },
-  { size: 512000, connections: 64 },
+  { size: LARGE_SIZE, connections: 64 },
 ];
 
 const bench = join(projectRoot, "bench");
 /** BENCH_RATIO_ONLY=1 runs just the step the ratio is read from. */
 const steps = () => (process.env.BENCH_RATIO_ONLY === "1" ? PLAN.filter((s) => s.size === RATIO_SIZE && s.connections === RATIO_CONNECTIONS) : PLAN);
+
+const startHookRelayOn = (workDir, db) => startHookRelay({ db, workDir });
+
+const FLOOR = {
+  name: "durable floor (node:http + SQLite)",
+  durability: "WAL, synchronous=FULL: fsync per group commit before any 200; primary key only",
+  db: (workDir) => `sqlite:${join(workDir, "floor.db")}`,
+  start: (workDir, db) =>
+    startServer({
+      script: join(bench, "servers", "durable-floor.mjs"),
+      workDir,
+      readyStatus: 401,
+      env: { HOOKRELAY_TOKENS: INGEST_TOKEN, DB_FILE: db.slice("sqlite:".length) },
+    }),
+};
+
+const HOOK_RELAY_SQLITE = {
+  name: "Hook Relay SQLite",
+  durability: "WAL, synchronous=FULL: fsync per group commit before any 2xx",
+  db: (workDir) => `sqlite:${join(workDir, "hookrelay.db")}`,
+  start: startHookRelayOn,
+};
 
 function targets(postgres) {
   const list = [
@@ -72,17 +101,15 @@ function targets(postgres) {
           env: { HOOKRELAY_TOKENS: INGEST_TOKEN },
         }),
     },
-    {
-      name: "Hook Relay SQLite",
-      durability: "WAL, synchronous=FULL: fsync per group commit before any 2xx",
-      db: (workDir) => `sqlite:${join(workDir, "hookrelay.db")}`,
-    },
+    FLOOR,
+    HOOK_RELAY_SQLITE,
   ];
   if (postgres) {
     list.push({
       name: "Hook Relay PostgreSQL",
       durability: `${postgres.durability}: WAL flushed at each group commit before any 2xx`,
       db: () => postgres.url,
+      start: startHookRelayOn,
       resetPostgres: true,
     });
   }
@@ -94,7 +121,7 @@ async function measure(target, step, postgres) {
   try {
     if (target.resetPostgres) await postgres.reset();
     const db = target.db?.(workDir);
-    const server = db ? await startHookRelay({ db, workDir }) : await target.start(workDir);
+    const server = await target.start(workDir, db);
     try {
       const result = await loadServer(server, step);
       if (!db) return { ...result, durable: "n/a" };
@@ -129,6 +156,51 @@ async function loadServer(server, step) {
 }
 
 const fmt = (n, digits = 0) => n.toFixed(digits);
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Floor and Hook Relay SQLite taking turns, so that both see the same machine; ratios per round. */
+async function floorRounds() {
+  const step = { size: RATIO_SIZE, connections: RATIO_CONNECTIONS };
+  const rounds = [];
+  for (let round = 1; round <= FLOOR_ROUNDS; round++) {
+    const floor = await measure(FLOOR, step);
+    const hookRelay = await measure(HOOK_RELAY_SQLITE, step);
+    const ratio = hookRelay.rps / Math.max(1, floor.rps);
+    rounds.push({ floor, hookRelay, ratio });
+    console.log(`round ${round}: floor ${fmt(floor.rps)} 2xx/s (${fmt(floor.cpuUsPerRequest)} µs CPU), Hook Relay ${fmt(hookRelay.rps)} 2xx/s (${fmt(hookRelay.cpuUsPerRequest)} µs CPU), ratio ${ratio.toFixed(3)}`);
+  }
+  return rounds;
+}
+
+function floorSection(rounds) {
+  const header = ["round", "floor 2xx/s", "floor CPU µs per 2xx", "Hook Relay 2xx/s", "Hook Relay CPU µs per 2xx", "ratio", "every 2xx stored once (floor / Hook Relay)"];
+  const rows = rounds.map((r, i) => [
+    String(i + 1),
+    fmt(r.floor.rps),
+    fmt(r.floor.cpuUsPerRequest),
+    fmt(r.hookRelay.rps),
+    fmt(r.hookRelay.cpuUsPerRequest),
+    r.ratio.toFixed(3),
+    `${r.floor.durable} / ${r.hookRelay.durable}`,
+  ]);
+  return (
+    `### Against the durable floor (4 KB, ${RATIO_CONNECTIONS} connections, ${rounds.length} interleaved rounds)\n\n${table(header, rows)}\n\n` +
+    `**ingest-vs-floor (median of the rounds' ratios): ${median(rounds.map((r) => r.ratio)).toFixed(3)}**`
+  );
+}
+
+/** Peak RSS at 500 KB × 64 connections against the bound: the bare server's plus 3 × the bytes in flight. */
+function memorySection(peaks) {
+  const bare = peaks.get("bare node:http");
+  const hookRelay = peaks.get(HOOK_RELAY_SQLITE.name);
+  if (bare === undefined || hookRelay === undefined) return "";
+  const inFlightMiB = (LARGE_SIZE * RATIO_CONNECTIONS) / 2 ** 20;
+  const bound = bare + 3 * inFlightMiB;
+  return (
+    `\n\nPeak RSS at 500 KB × ${RATIO_CONNECTIONS} connections: Hook Relay SQLite ${fmt(hookRelay)} MiB against a bound of ` +
+    `${fmt(bound)} MiB (bare ${fmt(bare)} MiB + 3 × ${fmt(inFlightMiB)} MiB in flight): ${hookRelay <= bound ? "within" : "over"}.`
+  );
+}
 
 async function main() {
   const where = machine();
@@ -138,6 +210,8 @@ async function main() {
   const rows = [];
   let ratio;
   let cpuRatio;
+  /** Peak RSS per target at 500 KB × 64 connections. */
+  const largePeaks = new Map();
   try {
     const list = targets(postgres);
     for (const step of steps()) {
@@ -146,6 +220,7 @@ async function main() {
         const r = await measure(target, step, postgres);
         if (target === list[0]) Object.assign(bare, { rps: r.rps, cpu: r.cpuUsPerRequest });
         const vsBare = bare.rps > 0 ? r.rps / bare.rps : 0;
+        if (step.size === LARGE_SIZE && step.connections === RATIO_CONNECTIONS) largePeaks.set(target.name, r.peakRssMiB);
         if (target.name === "Hook Relay SQLite" && step.size === RATIO_SIZE && step.connections === RATIO_CONNECTIONS) {
           ratio = vsBare;
           cpuRatio = bare.cpu / r.cpuUsPerRequest;
@@ -170,6 +245,7 @@ async function main() {
   } finally {
     await postgres?.stop();
   }
+  const rounds = await floorRounds();
   const header = ["target", "payload", "connections", "2xx/s", "vs bare", "p50 ms", "p99 ms", "peak RSS MiB", "server CPU µs per 2xx", "non-2xx+errors", "every 2xx stored once"];
   const durability = targets(postgres).map((t) => `- **${t.name}**: ${t.durability}`).join("\n");
   writeSection(
@@ -183,10 +259,13 @@ async function main() {
       `processes not included): it depends much less on what else the machine is doing than 2xx/s does.\n\n` +
       `Durability per target:\n${durability}\n\n${table(header, rows)}\n\n` +
       `**ingest-ratio (Hook Relay SQLite / bare node:http, 4 KB, 64 connections): ${ratio === undefined ? "n/a" : ratio.toFixed(3)}**\n\n` +
-      `CPU-cost ratio in the same step (bare CPU per 2xx / Hook Relay SQLite CPU per 2xx): ${cpuRatio === undefined ? "n/a" : cpuRatio.toFixed(3)}`,
+      `CPU-cost ratio in the same step (bare CPU per 2xx / Hook Relay SQLite CPU per 2xx): ${cpuRatio === undefined ? "n/a" : cpuRatio.toFixed(3)}` +
+      memorySection(largePeaks) +
+      `\n\n${floorSection(rounds)}`,
   );
   console.log(`\nWritten to bench/RESULTS.md`);
   console.log(`ingest-ratio: ${ratio === undefined ? "NaN" : ratio.toFixed(3)}`);
+  console.log(`ingest-vs-floor: ${median(rounds.map((r) => r.ratio)).toFixed(3)}`);
 }
 
 await main();
