@@ -3,7 +3,7 @@ import { Button } from "azure-devops-ui/Button";
 import { ContentSize } from "azure-devops-ui/Callout";
 import { Panel } from "azure-devops-ui/Panel";
 import type { Subscription } from "azure-devops-extension-api/ServiceHooks";
-import { confidentialInputIds, inputDisplayName } from "../../contract";
+import { MASKED_INPUT_VALUE, confidentialInputIds, inputDisplayName } from "../../contract";
 import type { HooksService } from "../services/HooksService";
 import { describeEvent, filtersInWords, type RepositoryNames } from "../model/filters";
 import { formatDateTime, personName, toDate } from "../model/format";
@@ -101,11 +101,9 @@ export function SubscriptionPanel(props: SubscriptionPanelProps): JSX.Element {
   );
 }
 
-/** Azure DevOps returns confidential inputs as this mask; other consumers' secrets are recognised by it. */
-const MASK = "********";
-
+/** Our confidential inputs, and other consumers' secrets recognised by the mask Azure DevOps returns for them. */
 function hiddenInputIds(subscription: Subscription): string[] {
   return Object.entries(subscription.consumerInputs ?? {})
-    .filter(([id, value]) => confidentialInputIds.includes(id) || value === MASK)
+    .filter(([id, value]) => confidentialInputIds.includes(id) || value === MASKED_INPUT_VALUE)
     .map(([id]) => id);
 }
