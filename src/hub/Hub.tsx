@@ -16,6 +16,7 @@ import { describeEvent } from "./model/filters";
 import { filterRows, queryTerms, sortRows, wordsById, type SortState } from "./model/tableView";
 import { BulkReenableDialog } from "./components/BulkReenableDialog";
 import { ConfirmDialog } from "./components/ConfirmDialog";
+import { EditSubscriptionDialog } from "./edit/EditSubscriptionDialog";
 import { ErrorCard } from "./components/ErrorCard";
 import { KeywordFilter } from "./components/KeywordFilter";
 import { NewSubscriptionDialog } from "./components/NewSubscriptionDialog";
@@ -30,7 +31,12 @@ export interface HubProps {
   testPolling?: TestPolling;
 }
 
-type OpenDialog = { kind: "none" } | { kind: "new" } | { kind: "bulk" } | { kind: "delete"; subscription: Subscription };
+type OpenDialog =
+  | { kind: "none" }
+  | { kind: "new" }
+  | { kind: "bulk" }
+  | { kind: "delete"; subscription: Subscription }
+  | { kind: "edit"; subscription: Subscription };
 
 const DEFAULT_POLLING: TestPolling = { intervalMs: 1000, timeoutMs: 60_000 };
 
@@ -107,6 +113,11 @@ export function Hub(props: HubProps): JSX.Element {
       notify(`Re-enabled ${done} of ${done + failures.length} subscriptions.`);
       if (failures.length > 0) throw failures[0];
     }).finally(() => setDialog({ kind: "none" }));
+  const save = async (body: Subscription) => {
+    replace(await service.replaceSubscription(body));
+    setDialog({ kind: "none" });
+    notify(`${describeEvent(body.eventType)} subscription saved.`);
+  };
   const create = async (body: Subscription) => {
     const created = await service.createSubscription(body);
     setSubscriptions((list) => [created, ...(list ?? [])]);
@@ -189,6 +200,7 @@ export function Hub(props: HubProps): JSX.Element {
           error={actionError}
           onSetEnabled={setEnabled}
           onDelete={(s) => setDialog({ kind: "delete", subscription: s })}
+          onEdit={(s) => setDialog({ kind: "edit", subscription: s })}
           onTested={reloadHealth}
           onDismiss={() => {
             setActionError(undefined);
@@ -198,6 +210,9 @@ export function Hub(props: HubProps): JSX.Element {
       ) : null}
       {dialog.kind === "new" ? (
         <NewSubscriptionDialog repositories={repositories} context={service.context} onCreate={create} onDismiss={() => setDialog({ kind: "none" })} />
+      ) : null}
+      {dialog.kind === "edit" ? (
+        <EditSubscriptionDialog subscription={dialog.subscription} repositories={repositories} onSave={save} onDismiss={() => setDialog({ kind: "none" })} />
       ) : null}
       {dialog.kind === "bulk" ? (
         <BulkReenableDialog subscriptions={toReenable} repositories={repositoryNames} busy={busy} onConfirm={reenableAll} onDismiss={() => setDialog({ kind: "none" })} />

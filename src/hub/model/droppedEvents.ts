@@ -15,7 +15,7 @@ export interface DroppedEvents {
   consequence: string;
 }
 
-type Dates = Pick<Subscription, "status" | "modifiedDate" | "lastProbationRetryDate" | "lastSuccessfulAttemptDate">;
+type Dates = Partial<Pick<Subscription, "status" | "modifiedDate" | "lastProbationRetryDate" | "lastSuccessfulAttemptDate">>;
 
 /** undefined for a subscription that delivers (enabled, or a status this page does not know). */
 export function droppedEvents(subscription: Dates): DroppedEvents | undefined {
