@@ -17,6 +17,7 @@ import { filterRows, queryTerms, sortRows, wordsById, type SortState } from "./m
 import { BulkReenableDialog } from "./components/BulkReenableDialog";
 import { ConfirmDialog } from "./components/ConfirmDialog";
 import { EditSubscriptionDialog } from "./edit/EditSubscriptionDialog";
+import { EndpointsView } from "./endpoints/EndpointsView";
 import { ErrorCard } from "./components/ErrorCard";
 import { KeywordFilter } from "./components/KeywordFilter";
 import { NewSubscriptionDialog } from "./components/NewSubscriptionDialog";
@@ -43,6 +44,7 @@ const DEFAULT_POLLING: TestPolling = { intervalMs: 1000, timeoutMs: 60_000 };
 export function Hub(props: HubProps): JSX.Element {
   const { service } = props;
   const [showAll, setShowAll] = React.useState(false);
+  const [byEndpoint, setByEndpoint] = React.useState(false);
   const [reloads, setReloads] = React.useState(0);
   const { subscriptions, setSubscriptions, repositories, error, loadCount } = useSubscriptions(service, showAll, reloads);
   const { health, requestHealth, reloadHealth } = useDeliveryHealth(service, loadCount);
@@ -73,7 +75,11 @@ export function Hub(props: HubProps): JSX.Element {
   const toReenable = (subscriptions ?? []).filter((s) => editable(s) && needsReenable(s));
   const selected = subscriptions?.find((s) => s.id === selectedId);
 
-  const replace = (updated: Subscription) => setSubscriptions((list) => list?.map((s) => (s.id === updated.id ? updated : s)));
+  const replace = React.useCallback(
+    (updated: Subscription) => setSubscriptions((list) => list?.map((s) => (s.id === updated.id ? updated : s))),
+    [setSubscriptions],
+  );
+  const removed = React.useCallback((id: string) => setSubscriptions((list) => list?.filter((s) => s.id !== id)), [setSubscriptions]);
   const act = async (work: () => Promise<void>) => {
     setBusy(true);
     setActionError(undefined);
@@ -94,7 +100,7 @@ export function Hub(props: HubProps): JSX.Element {
   const remove = (s: Subscription) =>
     act(async () => {
       await service.deleteSubscription(s.id);
-      setSubscriptions((list) => list?.filter((x) => x.id !== s.id));
+      removed(s.id);
       setSelectedId(undefined);
       notify(`${describeEvent(s.eventType)} subscription deleted.`);
     }).finally(() => setDialog({ kind: "none" }));
@@ -155,6 +161,7 @@ export function Hub(props: HubProps): JSX.Element {
             setSelectedId(undefined);
           }}
         />
+        <Toggle text="Group by endpoint" checked={byEndpoint} onChange={(_e, checked) => setByEndpoint(checked)} />
         {actionError && !selected ? <ErrorCard error={actionError} operation="edit" /> : null}
         {error ? <ErrorCard error={error} onRetry={() => setReloads((n) => n + 1)} /> : null}
         {!error && !subscriptions ? <Spinner size={SpinnerSize.large} label="Loading subscriptions…" /> : null}
@@ -185,7 +192,21 @@ export function Hub(props: HubProps): JSX.Element {
         ) : null}
         {shownRows.length > 0 ? (
           <Card className="bolt-table-card flex-grow" contentProps={{ contentPadding: false }}>
-            <SubscriptionsTable rows={shownRows} repositories={repositoryNames} onOpen={open} sort={sort} onSort={setSort} onNeedHealth={needHealth} />
+            {byEndpoint ? (
+              <EndpointsView
+                service={service}
+                rows={shownRows}
+                repositories={repositoryNames}
+                polling={props.testPolling ?? DEFAULT_POLLING}
+                canEdit={!showAll}
+                onReplaced={replace}
+                onDeleted={removed}
+                onTested={reloadHealth}
+                onNeedHealth={requestHealth}
+              />
+            ) : (
+              <SubscriptionsTable rows={shownRows} repositories={repositoryNames} onOpen={open} sort={sort} onSort={setSort} onNeedHealth={needHealth} />
+            )}
           </Card>
         ) : null}
       </div>

@@ -1,5 +1,6 @@
 /** Subscriptions grouped by the endpoint they deliver to, with the group's worst status and combined success rate. */
 import type { Subscription } from "azure-devops-extension-api/ServiceHooks";
+import { formatPercent } from "../model/format";
 import { isUnavailable } from "../model/notifications";
 import { describeStatus, statusOf, type StatusTone } from "../model/status";
 import type { SubscriptionRow } from "../model/tableView";
@@ -76,4 +77,22 @@ export function combineHealth(rows: readonly SubscriptionRow[]): CombinedHealth 
   }
   const completed = delivered + failed;
   return { delivered, failed, successRate: completed > 0 ? delivered / completed : undefined, loaded, unavailable };
+}
+
+/** The combined rate and what it is computed from, e.g. ["83% of 12 succeeded", "History of all 3 subscriptions"]. */
+export function combinedRateInWords(group: Pick<EndpointGroup, "rows" | "health">): [string, string] {
+  const { health } = group;
+  const total = group.rows.length;
+  const rate =
+    health.successRate === undefined
+      ? health.loaded < total ? "Loading…" : "No completed deliveries"
+      : `${formatPercent(health.successRate)} of ${health.delivered + health.failed} succeeded`;
+  const readable = health.loaded - health.unavailable;
+  const basis =
+    health.loaded < total
+      ? `History of ${health.loaded} of ${total} subscriptions loaded`
+      : health.unavailable > 0
+        ? `History of ${readable} of ${total} subscriptions; ${health.unavailable} unavailable`
+        : total === 1 ? "History of its subscription" : `History of all ${total} subscriptions`;
+  return [rate, basis];
 }
