@@ -1,4 +1,5 @@
 import * as React from "react";
+import { ContentSize } from "azure-devops-ui/Callout";
 import { Dialog } from "azure-devops-ui/Dialog";
 import type { GitRepository } from "azure-devops-extension-api/Git";
 import type { Subscription } from "azure-devops-extension-api/ServiceHooks";
@@ -46,6 +47,7 @@ export function EditSubscriptionDialog(props: EditSubscriptionDialogProps): JSX.
     <Dialog
       titleProps={{ text: `Edit ${describeEvent(subscription.eventType)} subscription` }}
       onDismiss={props.onDismiss}
+      contentSize={ContentSize.Large}
       overlay={busy ? { spinnerLabel: "Saving…" } : undefined}
       footerButtonProps={[
         { text: "Cancel", onClick: props.onDismiss, disabled: busy },

@@ -80,7 +80,8 @@ export function EndpointPanel(props: EndpointPanelProps): JSX.Element {
           <section aria-label="Endpoint summary" className="hr-status-section">
             <StatusPill subscription={worstOf(subscriptions)} />
             <p>
-              {subscriptions.length} {subscriptions.length === 1 ? "subscription delivers" : "subscriptions deliver"} here. Combined success rate: {rate} ({basis.toLowerCase()}).
+              {subscriptions.length} {subscriptions.length === 1 ? "subscription delivers" : "subscriptions deliver"} here. Combined success rate: {rate}
+              {basis ? ` (${basis.toLowerCase()})` : ""}.
             </p>
           </section>
         ) : (
@@ -91,15 +92,13 @@ export function EndpointPanel(props: EndpointPanelProps): JSX.Element {
             <div className="hr-actions" role="group" aria-label="Endpoint actions">
               <Button text="Test all" iconProps={{ iconName: "TestBeaker" }} disabled={running} onClick={testAll} />
               <Button
-                text={`Re-enable ${toReenable.length}`}
-                ariaLabel="Re-enable all"
+                text="Re-enable all"
                 iconProps={{ iconName: "PlayResume" }}
                 disabled={running || toReenable.length === 0}
                 onClick={() => replaceEach("Re-enabling", toReenable, (s) => service.enable(s))}
               />
               <Button
-                text={`Disable ${toDisable.length}`}
-                ariaLabel="Disable all"
+                text="Disable all"
                 disabled={running || toDisable.length === 0}
                 onClick={() => replaceEach("Disabling", toDisable, (s) => service.disable(s))}
               />

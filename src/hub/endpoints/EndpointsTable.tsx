@@ -38,11 +38,12 @@ function buildColumns(onOpen: (group: EndpointGroup) => void, onNeedHealth: (ids
     {
       id: "endpoint",
       name: "Endpoint",
-      width: -34,
+      width: -40,
       renderCell: (_r, columnIndex, column, group) => (
         <SimpleTableCell key={columnIndex} columnIndex={columnIndex} tableColumn={column}>
-          <span className="text-ellipsis hr-endpoint-url" title={group.url}>
-            {group.url || "No endpoint URL"}
+          {/* The URL is what tells the groups apart, so it wraps rather than ending in an ellipsis. */}
+          <span className="hr-endpoint-url hr-endpoint-url-wrapped" title={group.url}>
+            {group.url ? breakableUrl(group.url) : "No endpoint URL"}
           </span>
         </SimpleTableCell>
       ),
@@ -50,7 +51,7 @@ function buildColumns(onOpen: (group: EndpointGroup) => void, onNeedHealth: (ids
     {
       id: "subscriptions",
       name: "Subscriptions",
-      width: -26,
+      width: -22,
       renderCell: (_r, columnIndex, column, group) => (
         <TwoLineTableCell
           key={columnIndex}
@@ -75,7 +76,7 @@ function buildColumns(onOpen: (group: EndpointGroup) => void, onNeedHealth: (ids
     {
       id: "rate",
       name: "Combined success rate",
-      width: -22,
+      width: -20,
       renderCell: (_r, columnIndex, column, group) => (
         <RateCell key={columnIndex} columnIndex={columnIndex} column={column} group={group} onNeedHealth={onNeedHealth} />
       ),
@@ -91,6 +92,16 @@ function buildColumns(onOpen: (group: EndpointGroup) => void, onNeedHealth: (ids
       ),
     },
   ];
+}
+
+/** The URL with a line-break opportunity after each "/", so it wraps between its parts rather than inside them. */
+function breakableUrl(url: string): React.ReactNode {
+  return url.split(/(?<=\/)/).map((part, index) => (
+    <React.Fragment key={index}>
+      {index > 0 ? <wbr /> : null}
+      {part}
+    </React.Fragment>
+  ));
 }
 
 function countOf(count: number): string {

@@ -79,7 +79,7 @@ export function combineHealth(rows: readonly SubscriptionRow[]): CombinedHealth 
   return { delivered, failed, successRate: completed > 0 ? delivered / completed : undefined, loaded, unavailable };
 }
 
-/** The combined rate and what it is computed from, e.g. ["83% of 12 succeeded", "History of all 3 subscriptions"]. */
+/** The combined rate and what it is computed from, e.g. ["83% of 12 succeeded", "History of all 3 subscriptions"]; a single subscription needs no basis (""). */
 export function combinedRateInWords(group: Pick<EndpointGroup, "rows" | "health">): [string, string] {
   const { health } = group;
   const total = group.rows.length;
@@ -93,6 +93,6 @@ export function combinedRateInWords(group: Pick<EndpointGroup, "rows" | "health"
       ? `History of ${health.loaded} of ${total} subscriptions loaded`
       : health.unavailable > 0
         ? `History of ${readable} of ${total} subscriptions; ${health.unavailable} unavailable`
-        : total === 1 ? "History of its subscription" : `History of all ${total} subscriptions`;
+        : total === 1 ? "" : `History of all ${total} subscriptions`;
   return [rate, basis];
 }
