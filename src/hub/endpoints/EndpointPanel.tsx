@@ -5,9 +5,9 @@ import { Panel } from "azure-devops-ui/Panel";
 import { NotificationResult, type Subscription } from "azure-devops-extension-api/ServiceHooks";
 import { consumerInput } from "../../contract";
 import type { HooksService } from "../services/HooksService";
-import { pollUntil } from "../services/poll";
+import { testDelivery } from "../services/testDelivery";
 import { describeEvent, filtersInWords, type RepositoryNames } from "../model/filters";
-import { describeResult, isFinished } from "../model/notifications";
+import { describeResult } from "../model/notifications";
 import { isEnabled, needsReenable } from "../model/status";
 import { validateInput } from "../model/subscriptionForm";
 import type { SubscriptionRow } from "../model/tableView";
@@ -129,12 +129,6 @@ export function EndpointPanel(props: EndpointPanelProps): JSX.Element {
       ) : null}
     </Panel>
   );
-}
-
-/** Sends Azure DevOps's sample event with the subscription's settings and waits for the outcome. */
-async function testDelivery(service: HooksService, subscription: Subscription, polling: TestPolling) {
-  const queued = await service.sendTest(subscription);
-  return pollUntil(() => service.notification(queued.subscriptionId || subscription.id, queued.id), isFinished, polling);
 }
 
 const urlInput = consumerInput("url");
