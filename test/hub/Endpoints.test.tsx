@@ -131,3 +131,23 @@ test("test all sends a test on each subscription and reports each failed deliver
   expect(within(progress).getAllByText(/Response status code does not indicate success: 500/)).toHaveLength(3);
   expect(callsTo(devhost, "POST", /TestNotifications$/i).map((c) => JSON.parse(c.body ?? "{}").subscriptionId).sort()).toEqual([...ids].sort());
 });
+
+test("grouped, 1,000 subscriptions still cost health only for the groups on screen", async () => {
+  await devhost.close();
+  devhost = startDevhost({ extraSubscriptions: 1000 });
+  const user = userEvent.setup();
+  await renderHub();
+  await waitFor(() => expect(callsTo(devhost, "POST", /NotificationsQuery$/i)).toHaveLength(1));
+  await user.click(screen.getByRole("switch", { name: "Group by endpoint" }));
+  const grid = await screen.findByRole("grid", { name: "Endpoints" });
+  await waitFor(() => expect(grid).not.toHaveTextContent("Loading…"));
+  const urlsOnScreen = new Set(Array.from(grid.querySelectorAll(".hr-endpoint-url")).map((url) => url.getAttribute("title")));
+  const [rowsOnScreen, ...groupQueries] = callsTo(devhost, "POST", /NotificationsQuery$/i).map((call) => JSON.parse(call.body ?? "{}").subscriptionIds as string[]);
+  const groupSubscriptions = devhost.state.data.subscriptions.filter((s) => urlsOnScreen.has(s.consumerInputs.url)).map((s) => s.id);
+  // Every subscription of a group on screen was asked for (by the table before, or now), and nothing else.
+  const asked = new Set([...rowsOnScreen, ...groupQueries.flat()]);
+  expect(groupSubscriptions.every((id) => asked.has(id))).toBe(true);
+  expect([...asked].filter((id) => !rowsOnScreen.includes(id) && !groupSubscriptions.includes(id))).toEqual([]);
+  expect(new Set(groupQueries.flat()).size).toBe(groupQueries.flat().length);
+  expect(urlsOnScreen.size).toBeLessThan(100);
+});
