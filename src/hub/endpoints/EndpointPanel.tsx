@@ -108,6 +108,7 @@ export function EndpointPanel(props: EndpointPanelProps): JSX.Element {
           </>
         ) : null}
         {batch.state ? <BatchProgress state={batch.state} repositories={props.repositories} onRetry={() => void batch.retryFailed()} /> : null}
+        {rows.length > 0 ? <h3 className="hr-section-title">Subscriptions</h3> : null}
         <ul className="hr-endpoint-subscriptions" aria-label="Subscriptions of this endpoint">
           {rows.map(({ subscription: s }) => (
             <li key={s.id}>
@@ -169,7 +170,7 @@ function EndpointChangeForm(props: EndpointChangeFormProps): JSX.Element {
         apply();
       }}
     >
-      <h3>Change the URL or token of all {props.count} subscriptions</h3>
+      <h3 className="hr-section-title">Change the URL or token of all {props.count} subscriptions</h3>
       <TextInput id="endpoint-url" label="Endpoint URL" value={url} maxLength={urlInput.validation?.maxLength} error={submitted ? errors.url : undefined} onChange={setUrl} />
       <TextInput
         id="endpoint-token"
