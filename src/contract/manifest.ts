@@ -76,6 +76,7 @@ export interface ExtensionManifest {
   version: string;
   name: string;
   description: string;
+  repository: { type: string; uri: string };
   categories: string[];
   scopes: string[];
   files: { path: string; addressable?: boolean }[];
@@ -135,6 +136,12 @@ export function consumerInput(id: string): ManifestInputDescriptor {
   if (!input) throw new Error(`vss-extension.json declares no consumer input "${id}"`);
   return input;
 }
+
+/**
+ * Azure DevOps returns every confidential input as this mask; a PUT that sends it back keeps the
+ * stored secret, and a create that sends it is refused (service-hooks-internals §1.5).
+ */
+export const MASKED_INPUT_VALUE = "********";
 
 export const confidentialInputIds: readonly string[] = consumer.actions
   .flatMap(inputsOf)

@@ -13,9 +13,11 @@ import { HealthLoader } from "./services/healthLoader";
 import type { RowHealth } from "./model/notifications";
 import { needsReenable } from "./model/status";
 import { describeEvent } from "./model/filters";
-import { filterRows, queryTerms, sortRows, wordsById, type SortState } from "./model/tableView";
+import { filterRows, queryTerms, sortRows, wordsById, type RowWords, type SortState } from "./model/tableView";
 import { BulkReenableDialog } from "./components/BulkReenableDialog";
 import { ConfirmDialog } from "./components/ConfirmDialog";
+import { EditSubscriptionDialog } from "./edit/EditSubscriptionDialog";
+import { EndpointsView } from "./endpoints/EndpointsView";
 import { ErrorCard } from "./components/ErrorCard";
 import { KeywordFilter } from "./components/KeywordFilter";
 import { NewSubscriptionDialog } from "./components/NewSubscriptionDialog";
@@ -30,13 +32,19 @@ export interface HubProps {
   testPolling?: TestPolling;
 }
 
-type OpenDialog = { kind: "none" } | { kind: "new" } | { kind: "bulk" } | { kind: "delete"; subscription: Subscription };
+type OpenDialog =
+  | { kind: "none" }
+  | { kind: "new" }
+  | { kind: "bulk" }
+  | { kind: "delete"; subscription: Subscription }
+  | { kind: "edit"; subscription: Subscription };
 
 const DEFAULT_POLLING: TestPolling = { intervalMs: 1000, timeoutMs: 60_000 };
 
 export function Hub(props: HubProps): JSX.Element {
   const { service } = props;
   const [showAll, setShowAll] = React.useState(false);
+  const [byEndpoint, setByEndpoint] = React.useState(false);
   const [reloads, setReloads] = React.useState(0);
   const { subscriptions, setSubscriptions, repositories, error, loadCount } = useSubscriptions(service, showAll, reloads);
   const { health, requestHealth, reloadHealth } = useDeliveryHealth(service, loadCount);
@@ -67,7 +75,11 @@ export function Hub(props: HubProps): JSX.Element {
   const toReenable = (subscriptions ?? []).filter((s) => editable(s) && needsReenable(s));
   const selected = subscriptions?.find((s) => s.id === selectedId);
 
-  const replace = (updated: Subscription) => setSubscriptions((list) => list?.map((s) => (s.id === updated.id ? updated : s)));
+  const replace = React.useCallback(
+    (updated: Subscription) => setSubscriptions((list) => list?.map((s) => (s.id === updated.id ? updated : s))),
+    [setSubscriptions],
+  );
+  const removed = React.useCallback((id: string) => setSubscriptions((list) => list?.filter((s) => s.id !== id)), [setSubscriptions]);
   const act = async (work: () => Promise<void>) => {
     setBusy(true);
     setActionError(undefined);
@@ -88,7 +100,7 @@ export function Hub(props: HubProps): JSX.Element {
   const remove = (s: Subscription) =>
     act(async () => {
       await service.deleteSubscription(s.id);
-      setSubscriptions((list) => list?.filter((x) => x.id !== s.id));
+      removed(s.id);
       setSelectedId(undefined);
       notify(`${describeEvent(s.eventType)} subscription deleted.`);
     }).finally(() => setDialog({ kind: "none" }));
@@ -107,6 +119,11 @@ export function Hub(props: HubProps): JSX.Element {
       notify(`Re-enabled ${done} of ${done + failures.length} subscriptions.`);
       if (failures.length > 0) throw failures[0];
     }).finally(() => setDialog({ kind: "none" }));
+  const save = async (body: Subscription) => {
+    replace(await service.replaceSubscription(body));
+    setDialog({ kind: "none" });
+    notify(`${describeEvent(body.eventType)} subscription saved.`);
+  };
   const create = async (body: Subscription) => {
     const created = await service.createSubscription(body);
     setSubscriptions((list) => [created, ...(list ?? [])]);
@@ -144,6 +161,7 @@ export function Hub(props: HubProps): JSX.Element {
             setSelectedId(undefined);
           }}
         />
+        <Toggle text="Group by endpoint" checked={byEndpoint} onChange={(_e, checked) => setByEndpoint(checked)} />
         {actionError && !selected ? <ErrorCard error={actionError} operation="edit" /> : null}
         {error ? <ErrorCard error={error} onRetry={() => setReloads((n) => n + 1)} /> : null}
         {!error && !subscriptions ? <Spinner size={SpinnerSize.large} label="Loading subscriptions…" /> : null}
@@ -174,7 +192,21 @@ export function Hub(props: HubProps): JSX.Element {
         ) : null}
         {shownRows.length > 0 ? (
           <Card className="bolt-table-card flex-grow" contentProps={{ contentPadding: false }}>
-            <SubscriptionsTable rows={shownRows} repositories={repositoryNames} onOpen={open} sort={sort} onSort={setSort} onNeedHealth={needHealth} />
+            {byEndpoint ? (
+              <EndpointsView
+                service={service}
+                rows={shownRows}
+                repositories={repositoryNames}
+                polling={props.testPolling ?? DEFAULT_POLLING}
+                canEdit={!showAll}
+                onReplaced={replace}
+                onDeleted={removed}
+                onTested={reloadHealth}
+                onNeedHealth={requestHealth}
+              />
+            ) : (
+              <SubscriptionsTable rows={shownRows} repositories={repositoryNames} onOpen={open} sort={sort} onSort={setSort} onNeedHealth={needHealth} />
+            )}
           </Card>
         ) : null}
       </div>
@@ -189,6 +221,7 @@ export function Hub(props: HubProps): JSX.Element {
           error={actionError}
           onSetEnabled={setEnabled}
           onDelete={(s) => setDialog({ kind: "delete", subscription: s })}
+          onEdit={(s) => setDialog({ kind: "edit", subscription: s })}
           onTested={reloadHealth}
           onDismiss={() => {
             setActionError(undefined);
@@ -198,6 +231,9 @@ export function Hub(props: HubProps): JSX.Element {
       ) : null}
       {dialog.kind === "new" ? (
         <NewSubscriptionDialog repositories={repositories} context={service.context} onCreate={create} onDismiss={() => setDialog({ kind: "none" })} />
+      ) : null}
+      {dialog.kind === "edit" ? (
+        <EditSubscriptionDialog subscription={dialog.subscription} repositories={repositories} onSave={save} onDismiss={() => setDialog({ kind: "none" })} />
       ) : null}
       {dialog.kind === "bulk" ? (
         <BulkReenableDialog subscriptions={toReenable} repositories={repositoryNames} busy={busy} onConfirm={reenableAll} onDismiss={() => setDialog({ kind: "none" })} />
@@ -232,15 +268,24 @@ interface TableView {
   filtering: boolean;
 }
 
-/** Filter and sort in memory; each step recomputes only when its own inputs change. */
+/**
+ * Filter and sort in memory; each step recomputes only when its own inputs change. The rows' words are
+ * computed only once a filter or a sort by them needs them: on 1,000 rows they would delay the first row.
+ */
 function useTableView(subscriptions: Subscription[] | undefined, rows: SubscriptionRow[], repositories: ReadonlyMap<string, string>): TableView {
   const [query, setQuery] = React.useState("");
   const [sort, setSort] = React.useState<SortState>();
-  const words = React.useMemo(() => wordsById(subscriptions ?? [], repositories), [subscriptions, repositories]);
+  const needsWords = queryTerms(query).length > 0 || sort?.column === "event" || sort?.column === "endpoint";
+  const words = React.useMemo(
+    () => (needsWords ? wordsById(subscriptions ?? [], repositories) : NO_WORDS),
+    [needsWords, subscriptions, repositories],
+  );
   const matching = React.useMemo(() => filterRows(rows, words, query), [rows, words, query]);
   const shownRows = React.useMemo(() => sortRows(matching, sort, words), [matching, sort, words]);
   return { query, setQuery, sort, setSort, shownRows, filtering: queryTerms(query).length > 0 };
 }
+
+const NO_WORDS: ReadonlyMap<string, RowWords> = new Map();
 
 interface LoadedSubscriptions {
   subscriptions: Subscription[] | undefined;

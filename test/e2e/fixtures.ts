@@ -142,14 +142,18 @@ export interface Receiver {
   url: string;
   /** How many deliveries arrived. */
   received(): number;
+  /** The Authorization header of each delivery, in order of arrival. */
+  authorizations(): string[];
   close(): Promise<void>;
 }
 
 /** A local https endpoint that answers every delivery with `status`; the devhost trusts its certificate. */
 export async function startReceiver(stack: Stack, status: number): Promise<Receiver> {
   let received = 0;
+  const authorizations: string[] = [];
   const { key, cert } = stack.receiverCertificate;
   const server = createServer({ key, cert }, (request, response) => {
+    authorizations.push(request.headers.authorization ?? "");
     request.resume();
     request.on("end", () => {
       received++;
@@ -161,6 +165,7 @@ export async function startReceiver(stack: Stack, status: number): Promise<Recei
   return {
     url: `https://127.0.0.1:${port}/hooks`,
     received: () => received,
+    authorizations: () => [...authorizations],
     close: () => {
       server.closeAllConnections();
       return new Promise((closed) => server.close(() => closed()));

@@ -2,7 +2,7 @@ import * as React from "react";
 import { Dialog } from "azure-devops-ui/Dialog";
 import type { GitRepository } from "azure-devops-extension-api/Git";
 import type { Subscription } from "azure-devops-extension-api/ServiceHooks";
-import { describeEventType, supportedEventTypes, type EventFilter, type ManifestInputDescriptor } from "../../contract";
+import { describeEventType, supportedEventTypes } from "../../contract";
 import {
   consumerInputsFor,
   formFilters,
@@ -13,8 +13,8 @@ import {
   type SubscriptionFormValues,
 } from "../model/subscriptionForm";
 import { ErrorCard } from "./ErrorCard";
+import { FilterField, InputField } from "./SubscriptionFields";
 import { Select } from "./Select";
-import { TextInput } from "./TextInput";
 
 export interface NewSubscriptionDialogProps {
   repositories: GitRepository[];
@@ -79,10 +79,10 @@ export function NewSubscriptionDialog(props: NewSubscriptionDialogProps): JSX.El
           onChange={setEventType}
         />
         {formFilters(values.eventType).map((filter) => (
-          <FilterField key={filter.id} filter={filter} value={values.filters[filter.id] ?? ""} error={errors[filter.id]} repositories={props.repositories} onChange={(v) => setFilter(filter.id, v)} />
+          <FilterField key={filter.id} idPrefix="new" filter={filter} value={values.filters[filter.id] ?? ""} error={errors[filter.id]} repositories={props.repositories} onChange={(v) => setFilter(filter.id, v)} />
         ))}
         {consumerInputsFor(values.eventType).map((input) => (
-          <InputField key={input.id} input={input} value={values.inputs[input.id] ?? ""} error={errors[input.id]} onChange={(v) => setInput(input.id, v)} />
+          <InputField key={input.id} idPrefix="new" input={input} value={values.inputs[input.id] ?? ""} error={errors[input.id]} onChange={(v) => setInput(input.id, v)} />
         ))}
         {/* Enter in a text field submits the form. */}
         <button type="submit" hidden />
@@ -91,55 +91,6 @@ export function NewSubscriptionDialog(props: NewSubscriptionDialogProps): JSX.El
   );
 }
 
-interface FieldProps {
-  value: string;
-  error?: string;
-  onChange: (value: string) => void;
-}
-
-function FilterField(props: FieldProps & { filter: EventFilter; repositories: GitRepository[] }): JSX.Element {
-  const { filter } = props;
-  const id = `new-filter-${filter.id}`;
-  if (filter.kind === "repository") {
-    const options = [{ value: "", text: "Any repository" }, ...sortByName(props.repositories).map((r) => ({ value: r.id, text: r.name }))];
-    return <Select id={id} label={filter.name} value={props.value} options={options} error={props.error} onChange={props.onChange} />;
-  }
-  if (filter.kind === "choice") {
-    const options = [{ value: "", text: "Any" }, ...(filter.choices ?? []).map((c) => ({ value: c.value, text: c.label }))];
-    return <Select id={id} label={filter.name} value={props.value} options={options} error={props.error} onChange={props.onChange} />;
-  }
-  return <TextInput id={id} label={filter.name} value={props.value} error={props.error} placeholder="Any branch, or e.g. main" onChange={props.onChange} />;
-}
-
-function InputField(props: FieldProps & { input: ManifestInputDescriptor }): JSX.Element {
-  const { input } = props;
-  const id = `new-input-${input.id}`;
-  const required = input.validation?.isRequired ?? false;
-  const choices = input.values?.possibleValues;
-  if (choices && choices.length > 0) {
-    const options = choices.map((c) => ({ value: c.value, text: c.displayValue ?? c.value }));
-    const withBlank = required || input.values?.defaultValue ? options : [{ value: "", text: "Default" }, ...options];
-    return <Select id={id} label={input.name} required={required} value={props.value} options={withBlank} error={props.error} description={input.description} onChange={props.onChange} />;
-  }
-  return (
-    <TextInput
-      id={id}
-      label={input.name}
-      required={required}
-      password={input.inputMode === "passwordBox" || input.isConfidential}
-      value={props.value}
-      maxLength={input.validation?.maxLength}
-      error={props.error}
-      description={input.description}
-      onChange={props.onChange}
-    />
-  );
-}
-
 function pick(values: Record<string, string>, ids: string[]): Record<string, string> {
   return Object.fromEntries(Object.entries(values).filter(([id]) => ids.includes(id)));
-}
-
-function sortByName(repositories: GitRepository[]): GitRepository[] {
-  return [...repositories].sort((a, b) => a.name.localeCompare(b.name));
 }

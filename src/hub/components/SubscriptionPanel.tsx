@@ -3,11 +3,12 @@ import { Button } from "azure-devops-ui/Button";
 import { ContentSize } from "azure-devops-ui/Callout";
 import { Panel } from "azure-devops-ui/Panel";
 import type { Subscription } from "azure-devops-extension-api/ServiceHooks";
-import { confidentialInputIds, inputDisplayName } from "../../contract";
+import { MASKED_INPUT_VALUE, confidentialInputIds, inputDisplayName } from "../../contract";
 import type { HooksService } from "../services/HooksService";
 import { describeEvent, filtersInWords, type RepositoryNames } from "../model/filters";
 import { formatDateTime, personName, toDate } from "../model/format";
 import { describeStatus, isEnabled } from "../model/status";
+import { droppedEvents, RECONCILIATION_DOCS_URL } from "../model/droppedEvents";
 import { ErrorCard } from "./ErrorCard";
 import { HistoryList } from "./HistoryList";
 import { StatusPill } from "./StatusPill";
@@ -24,6 +25,7 @@ export interface SubscriptionPanelProps {
   error?: unknown;
   onSetEnabled: (subscription: Subscription, enabled: boolean) => void;
   onDelete: (subscription: Subscription) => void;
+  onEdit: (subscription: Subscription) => void;
   /** A test delivery finished: the subscription's history changed. */
   onTested?: (subscriptionId: string) => void;
   onDismiss: () => void;
@@ -35,6 +37,7 @@ export function SubscriptionPanel(props: SubscriptionPanelProps): JSX.Element {
   const status = describeStatus(s);
   const [historyVersion, setHistoryVersion] = React.useState(0);
   const enabled = isEnabled(s);
+  const dropped = droppedEvents(s);
   const tested = (subscriptionId: string) => {
     setHistoryVersion((v) => v + 1);
     props.onTested?.(subscriptionId);
@@ -54,6 +57,18 @@ export function SubscriptionPanel(props: SubscriptionPanelProps): JSX.Element {
           {s.probationRetries ? <p>Probation probes so far: {s.probationRetries} of 7.</p> : null}
           {toDate(s.lastProbationRetryDate) ? <p>Last probe: {formatDateTime(s.lastProbationRetryDate)}</p> : null}
         </section>
+        {dropped ? (
+          <section aria-label="Dropped events" className="hr-dropped">
+            <p>{dropped.since}</p>
+            <p>
+              {dropped.consequence} A Hook Relay endpoint with reconciliation turned on finds them and rebuilds what Git still holds:{" "}
+              <a href={RECONCILIATION_DOCS_URL} target="_blank" rel="noopener noreferrer">
+                Reconciliation in the Hook Relay documentation
+              </a>
+              .
+            </p>
+          </section>
+        ) : null}
         {props.error ? <ErrorCard error={props.error} operation="edit" /> : null}
         {props.canEdit ? (
           <div className="hr-actions" role="group" aria-label="Subscription actions">
@@ -64,6 +79,7 @@ export function SubscriptionPanel(props: SubscriptionPanelProps): JSX.Element {
               disabled={props.busy}
               onClick={() => props.onSetEnabled(s, !enabled)}
             />
+            <Button text="Edit" iconProps={{ iconName: "Edit" }} ariaLabel="Edit subscription" disabled={props.busy} onClick={() => props.onEdit(s)} />
             <Button text="Delete" ariaLabel="Delete subscription" danger disabled={props.busy} onClick={() => props.onDelete(s)} />
           </div>
         ) : (
@@ -101,11 +117,9 @@ export function SubscriptionPanel(props: SubscriptionPanelProps): JSX.Element {
   );
 }
 
-/** Azure DevOps returns confidential inputs as this mask; other consumers' secrets are recognised by it. */
-const MASK = "********";
-
+/** Our confidential inputs, and other consumers' secrets recognised by the mask Azure DevOps returns for them. */
 function hiddenInputIds(subscription: Subscription): string[] {
   return Object.entries(subscription.consumerInputs ?? {})
-    .filter(([id, value]) => confidentialInputIds.includes(id) || value === MASK)
+    .filter(([id, value]) => confidentialInputIds.includes(id) || value === MASKED_INPUT_VALUE)
     .map(([id]) => id);
 }

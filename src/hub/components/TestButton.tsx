@@ -3,10 +3,11 @@ import { Button } from "azure-devops-ui/Button";
 import { NotificationResult, type Notification, type Subscription } from "azure-devops-extension-api/ServiceHooks";
 import { Spinner, SpinnerSize } from "azure-devops-ui/Spinner";
 import type { HooksService } from "../services/HooksService";
-import { pollUntil, type PollOptions } from "../services/poll";
+import type { PollOptions } from "../services/poll";
+import { testDelivery } from "../services/testDelivery";
 import { formatDuration } from "../model/format";
 import { describeProblem } from "../model/errors";
-import { describeResult, isFinished, missingDetails, statusCodeOf } from "../model/notifications";
+import { describeResult, missingDetails, statusCodeOf } from "../model/notifications";
 
 export type TestPolling = Omit<PollOptions, "signal">;
 
@@ -40,14 +41,9 @@ export function TestButton(props: TestButtonProps): JSX.Element {
     const { service, subscription, polling } = props;
     setState({ kind: "pending", step: "Sending test event…" });
     try {
-      const queued = await service.sendTest(subscription);
-      const subscriptionId = queued.subscriptionId || subscription.id;
-      const done = await pollUntil(
-        () => service.notification(subscriptionId, queued.id),
-        isFinished,
-        { ...polling, signal: unmounted.current },
-        (n) => !unmounted.current.aborted && setState({ kind: "pending", step: `${describeResult(n)}…` }),
-      );
+      const done = await testDelivery(service, subscription, { ...polling, signal: unmounted.current }, (n) => {
+        if (!unmounted.current.aborted) setState({ kind: "pending", step: `${describeResult(n)}…` });
+      });
       if (unmounted.current.aborted) return;
       setState({ kind: "done", notification: done });
       props.onFinished?.();

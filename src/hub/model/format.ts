@@ -13,10 +13,13 @@ export function toDate(value: Date | string | null | undefined): Date | undefine
   return Number.isNaN(time) || date.getUTCFullYear() <= 1 ? undefined : date;
 }
 
+/** One formatter for the page: toLocaleString builds a new one on every call, which tables of dates feel. */
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
 /** `missing` is what a date that is absent, unreadable or year 1 reads as. */
 export function formatDateTime(value: Date | string | null | undefined, missing = "—"): string {
   const date = toDate(value);
-  return date ? date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : missing;
+  return date ? dateTimeFormat.format(date) : missing;
 }
 
 export function formatDuration(seconds: number | undefined): string {

@@ -11,7 +11,7 @@ export interface StatusDescription {
 }
 
 /** The old spec examples leave `status` out of enabled subscriptions; missing means enabled. */
-export function statusOf(subscription: Pick<Subscription, "status">): SubscriptionStatus {
+export function statusOf(subscription: Partial<Pick<Subscription, "status">>): SubscriptionStatus {
   return subscription.status ?? SubscriptionStatus.Enabled;
 }
 

@@ -79,9 +79,13 @@ export class HooksService {
     return this.hooks.getNotification(subscriptionId, notificationId);
   }
 
-  /** A PUT of the whole subscription with the new status; confidential inputs stay masked and the server keeps their values. */
+  /** A PUT of the whole subscription, as Azure DevOps expects every change; a confidential input sent back masked keeps its stored value. */
+  replaceSubscription(subscription: Subscription): Promise<Subscription> {
+    return this.hooks.replaceSubscription(subscription, subscription.id);
+  }
+
   setStatus(subscription: Subscription, status: SubscriptionStatus): Promise<Subscription> {
-    return this.hooks.replaceSubscription({ ...subscription, status }, subscription.id);
+    return this.replaceSubscription({ ...subscription, status });
   }
 
   enable(subscription: Subscription): Promise<Subscription> {

@@ -24,8 +24,8 @@ export interface Devhost {
   requests: FetchCall[];
   /** Endpoint URL → the HTTP status its receiver answers deliveries with. */
   receivers: Map<string, number>;
-  /** Answer Azure DevOps calls matching the predicate with this status instead (e.g. 403). */
-  failWith(predicate: (call: FetchCall) => boolean, status: number, message: string): void;
+  /** Answer Azure DevOps calls matching the predicate with this status instead (e.g. 403); returns what lifts it. */
+  failWith(predicate: (call: FetchCall) => boolean, status: number, message: string): () => void;
   /**
    * Change the JSON of successful answers to matching calls, for shapes the service may send but
    * the stand-in does not (e.g. a subscription without `status`, as the old spec examples show).
@@ -80,7 +80,11 @@ export function startDevhost(options: DevhostOptions = {}): Devhost {
     engine,
     requests,
     receivers,
-    failWith: (predicate, status, message) => failures.push({ predicate, status, message }),
+    failWith: (predicate, status, message) => {
+      const failure = { predicate, status, message };
+      failures.push(failure);
+      return () => failures.splice(failures.indexOf(failure), 1);
+    },
     rewrite: (predicate, change) => rewrites.push({ predicate, change }),
     async close() {
       await engine.idle();
