@@ -23,6 +23,7 @@ import { SubscriptionPanel } from "./components/SubscriptionPanel";
 import { SubscriptionsTable, type SubscriptionRow } from "./components/SubscriptionsTable";
 import type { TestPolling } from "./components/TestButton";
 import { Toasts, type ToastMessage } from "./components/Toasts";
+import { ConnectPanel } from "./connect/ConnectPanel";
 
 export interface HubProps {
   service: HooksService;
@@ -30,7 +31,7 @@ export interface HubProps {
   testPolling?: TestPolling;
 }
 
-type OpenDialog = { kind: "none" } | { kind: "new" } | { kind: "bulk" } | { kind: "delete"; subscription: Subscription };
+type OpenDialog = { kind: "none" } | { kind: "new" } | { kind: "connect" } | { kind: "bulk" } | { kind: "delete"; subscription: Subscription };
 
 const DEFAULT_POLLING: TestPolling = { intervalMs: 1000, timeoutMs: 60_000 };
 
@@ -114,8 +115,14 @@ export function Hub(props: HubProps): JSX.Element {
     notify(`${describeEvent(created.eventType)} subscription created.`);
   };
 
+  const addCreated = React.useCallback(
+    (created: Subscription) => setSubscriptions((list) => [created, ...(list ?? []).filter((s) => s.id !== created.id)]),
+    [setSubscriptions],
+  );
+
   const commands: IHeaderCommandBarItem[] = [
-    { id: "new", text: "New subscription", isPrimary: true, iconProps: { iconName: "Add" }, disabled: showAll, onActivate: () => setDialog({ kind: "new" }) },
+    { id: "connect", text: "Connect an endpoint", isPrimary: true, iconProps: { iconName: "PlugConnected" }, disabled: showAll, onActivate: () => setDialog({ kind: "connect" }) },
+    { id: "new", text: "New subscription", iconProps: { iconName: "Add" }, disabled: showAll, onActivate: () => setDialog({ kind: "new" }) },
     {
       id: "reenable",
       text: "Re-enable all",
@@ -198,6 +205,15 @@ export function Hub(props: HubProps): JSX.Element {
       ) : null}
       {dialog.kind === "new" ? (
         <NewSubscriptionDialog repositories={repositories} context={service.context} onCreate={create} onDismiss={() => setDialog({ kind: "none" })} />
+      ) : null}
+      {dialog.kind === "connect" ? (
+        <ConnectPanel
+          service={service}
+          repositories={repositories}
+          polling={props.testPolling ?? DEFAULT_POLLING}
+          onCreated={addCreated}
+          onDismiss={() => setDialog({ kind: "none" })}
+        />
       ) : null}
       {dialog.kind === "bulk" ? (
         <BulkReenableDialog subscriptions={toReenable} repositories={repositoryNames} busy={busy} onConfirm={reenableAll} onDismiss={() => setDialog({ kind: "none" })} />

@@ -91,7 +91,7 @@ export function NewSubscriptionDialog(props: NewSubscriptionDialogProps): JSX.El
   );
 }
 
-interface FieldProps {
+export interface FieldProps {
   value: string;
   error?: string;
   onChange: (value: string) => void;
@@ -111,9 +111,10 @@ function FilterField(props: FieldProps & { filter: EventFilter; repositories: Gi
   return <TextInput id={id} label={filter.name} value={props.value} error={props.error} placeholder="Any branch, or e.g. main" onChange={props.onChange} />;
 }
 
-function InputField(props: FieldProps & { input: ManifestInputDescriptor }): JSX.Element {
+/** A consumer input, as its manifest descriptor says: a choice, a password box or a text box. */
+export function InputField(props: FieldProps & { input: ManifestInputDescriptor; idPrefix?: string }): JSX.Element {
   const { input } = props;
-  const id = `new-input-${input.id}`;
+  const id = `${props.idPrefix ?? "new"}-input-${input.id}`;
   const required = input.validation?.isRequired ?? false;
   const choices = input.values?.possibleValues;
   if (choices && choices.length > 0) {

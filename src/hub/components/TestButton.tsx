@@ -3,14 +3,15 @@ import { Button } from "azure-devops-ui/Button";
 import { NotificationResult, type Notification, type Subscription } from "azure-devops-extension-api/ServiceHooks";
 import { Spinner, SpinnerSize } from "azure-devops-ui/Spinner";
 import type { HooksService } from "../services/HooksService";
-import { pollUntil, type PollOptions } from "../services/poll";
+import type { PollOptions } from "../services/poll";
+import { sendTestAndWait } from "../services/testDelivery";
 import { formatDuration } from "../model/format";
 import { describeProblem } from "../model/errors";
-import { describeResult, isFinished, missingDetails, statusCodeOf } from "../model/notifications";
+import { describeResult, missingDetails, statusCodeOf } from "../model/notifications";
 
 export type TestPolling = Omit<PollOptions, "signal">;
 
-type TestState =
+export type TestState =
   | { kind: "idle" }
   | { kind: "pending"; step: string }
   | { kind: "done"; notification: Notification }
@@ -40,21 +41,15 @@ export function TestButton(props: TestButtonProps): JSX.Element {
     const { service, subscription, polling } = props;
     setState({ kind: "pending", step: "Sending test event…" });
     try {
-      const queued = await service.sendTest(subscription);
-      const subscriptionId = queued.subscriptionId || subscription.id;
-      const done = await pollUntil(
-        () => service.notification(subscriptionId, queued.id),
-        isFinished,
-        { ...polling, signal: unmounted.current },
-        (n) => !unmounted.current.aborted && setState({ kind: "pending", step: `${describeResult(n)}…` }),
+      const done = await sendTestAndWait(service, subscription, { ...polling, signal: unmounted.current }, (n) =>
+        !unmounted.current.aborted && setState({ kind: "pending", step: `${describeResult(n)}…` }),
       );
       if (unmounted.current.aborted) return;
       setState({ kind: "done", notification: done });
       props.onFinished?.();
     } catch (error) {
       if (unmounted.current.aborted) return;
-      const problem = describeProblem(error, "edit");
-      setState({ kind: "error", message: `${problem.title}: ${problem.detail}` });
+      setState(testFailure(error));
     }
   };
 
@@ -68,7 +63,13 @@ export function TestButton(props: TestButtonProps): JSX.Element {
   );
 }
 
-function TestResult(props: { state: TestState }): JSX.Element | null {
+export function testFailure(error: unknown): TestState {
+  const problem = describeProblem(error, "edit");
+  return { kind: "error", message: `${problem.title}: ${problem.detail}` };
+}
+
+/** What a test came to, in one line: result, status code, duration and Azure DevOps's error. */
+export function TestResult(props: { state: TestState }): JSX.Element | null {
   const { state } = props;
   switch (state.kind) {
     case "idle":

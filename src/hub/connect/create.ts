@@ -1,0 +1,123 @@
+/**
+ * Creating a plan's subscriptions: a few at a time, each failure kept with Azure DevOps's own error,
+ * and a retry of only the failed ones that first looks for subscriptions a lost answer already made.
+ */
+import type { Subscription } from "azure-devops-extension-api/ServiceHooks";
+import { eventCatalogue, isGitEventType, toBranchName } from "../../contract";
+import type { PlannedSubscription } from "./plan";
+
+/** Creates in flight at once: fast enough for 5 × 20 subscriptions, gentle on Azure DevOps's rate limits. */
+export const CREATE_CONCURRENCY = 4;
+
+export type CreateOutcome =
+  | { state: "pending" }
+  | { state: "created"; subscription: Subscription; /** An earlier attempt had made it; found, not created again. */ found?: boolean }
+  | { state: "failed"; error: unknown };
+
+export type Outcomes = ReadonlyMap<string, CreateOutcome>;
+
+export interface SubscriptionCreator {
+  create(body: Subscription): Promise<Subscription>;
+  /** This consumer's subscriptions in the project, to find the ones an unanswered create made. */
+  existing(): Promise<Subscription[]>;
+}
+
+export interface CreateOptions {
+  concurrency?: number;
+  /** Called as each subscription starts and settles, for progress. */
+  onOutcome?: (key: string, outcome: CreateOutcome) => void;
+}
+
+/** Runs `work` on every item with at most `limit` running at once. */
+export async function forEachBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, lane));
+}
+
+/** Creates every planned subscription; never throws: each failure becomes that subscription's outcome. */
+export async function createPlanned(plan: readonly PlannedSubscription[], creator: SubscriptionCreator, options: CreateOptions = {}): Promise<Map<string, CreateOutcome>> {
+  const outcomes = new Map<string, CreateOutcome>();
+  const settle = (key: string, outcome: CreateOutcome) => {
+    outcomes.set(key, outcome);
+    options.onOutcome?.(key, outcome);
+  };
+  await forEachBounded(plan, options.concurrency ?? CREATE_CONCURRENCY, async (item) => {
+    settle(item.key, { state: "pending" });
+    try {
+      settle(item.key, { state: "created", subscription: await creator.create(item.body) });
+    } catch (error) {
+      settle(item.key, { state: "failed", error });
+    }
+  });
+  return outcomes;
+}
+
+/**
+ * Retries the failed subscriptions of a plan. A create that timed out may have succeeded on the
+ * server, so the existing subscriptions are read first (one query) and a match counts as created.
+ * Returns every outcome, the earlier successes included.
+ */
+export async function retryFailed(
+  plan: readonly PlannedSubscription[],
+  previous: Outcomes,
+  creator: SubscriptionCreator,
+  options: CreateOptions = {},
+): Promise<Map<string, CreateOutcome>> {
+  const outcomes = new Map(previous);
+  const settle = (key: string, outcome: CreateOutcome) => {
+    outcomes.set(key, outcome);
+    options.onOutcome?.(key, outcome);
+  };
+  const failed = plan.filter((item) => previous.get(item.key)?.state === "failed");
+  let existing: Subscription[];
+  try {
+    existing = await creator.existing();
+  } catch (error) {
+    for (const item of failed) settle(item.key, { state: "failed", error });
+    return outcomes;
+  }
+  const toCreate: PlannedSubscription[] = [];
+  for (const item of failed) {
+    const match = existing.find((s) => isSameSubscription(s, item.body));
+    if (match) settle(item.key, { state: "created", subscription: match, found: true });
+    else toCreate.push(item);
+  }
+  const created = await createPlanned(toCreate, creator, options);
+  for (const [key, outcome] of created) outcomes.set(key, outcome);
+  return outcomes;
+}
+
+/**
+ * Whether an existing subscription is the planned one: same consumer, action, event type, project
+ * and filters, and the same endpoint URL. Inputs Azure DevOps adds itself (tfsSubscriptionId,
+ * hostId) are not filters and do not count; ids compare case-insensitively, branches with or without refs/heads/.
+ */
+export function isSameSubscription(existing: Subscription, planned: Subscription): boolean {
+  return (
+    existing.publisherId === planned.publisherId &&
+    existing.eventType === planned.eventType &&
+    sameText(existing.consumerId, planned.consumerId) &&
+    existing.consumerActionId === planned.consumerActionId &&
+    existing.consumerInputs?.url?.trim() === planned.consumerInputs?.url?.trim() &&
+    filterIds(planned.eventType).every((id) => sameFilter(id, existing.publisherInputs?.[id], planned.publisherInputs?.[id]))
+  );
+}
+
+function filterIds(eventType: string): string[] {
+  return ["projectId", ...(isGitEventType(eventType) ? eventCatalogue[eventType].filters.map((f) => f.id) : [])];
+}
+
+function sameFilter(id: string, a: string | undefined, b: string | undefined): boolean {
+  const normal = (value: string | undefined) => {
+    const trimmed = value?.trim() ?? "";
+    return (id === "branch" ? toBranchName(trimmed) : trimmed).toLowerCase();
+  };
+  return normal(a) === normal(b);
+}
+
+function sameText(a: string | undefined, b: string | undefined): boolean {
+  return (a ?? "").toLowerCase() === (b ?? "").toLowerCase();
+}
