@@ -43,7 +43,7 @@ export function ConnectPanel(props: ConnectPanelProps): JSX.Element {
         ...(creation.created.length > 0
           ? [{ text: "Send a test", iconProps: { iconName: "TestBeaker" }, disabled: creation.busy, onClick: () => void creation.test() }]
           : []),
-        { text: "Close", primary: !creation.busy && creation.failed === 0, onClick: props.onDismiss },
+        { text: "Done", primary: !creation.busy && creation.failed === 0, onClick: props.onDismiss },
       ]
     : [
         { text: "Cancel", onClick: props.onDismiss },
