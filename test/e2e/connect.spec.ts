@@ -72,7 +72,8 @@ test("three repositories: a partial failure is reported with Azure DevOps's mess
   await expect(panel.getByRole("button", { name: /Retry failed/ })).toHaveCount(0);
 
   await panel.getByRole("button", { name: "Send a test" }).click();
-  await expect(panel.getByText(/^Test delivered · HTTP 200/)).toHaveCount(15, { timeout: 45_000 });
+  await expect(panel.getByRole("status", { name: "Test summary" })).toHaveText("Tests: 15 of 15 delivered", { timeout: 45_000 });
+  await expect(panel.getByText(/^Test delivered · HTTP 200/)).toHaveCount(15);
   await screenshots(page, "connect-tested");
   await panel.getByRole("button", { name: "Done" }).click();
   await expect(hub.getByRole("row").filter({ hasText: "e2e-connect-repos" })).toHaveCount(15);

@@ -75,7 +75,7 @@ test("shows what it will create, reports failures with Azure DevOps's words and 
   const panel = await openConnect(user);
   await chooseRepositories(user, panel, repositories);
   expect(within(panel).getByText("3 of 4 repositories chosen")).toBeInTheDocument();
-  await user.type(within(panel).getByLabelText("Branch for code pushed"), "main");
+  await user.type(within(panel).getByRole("textbox", { name: "Branch for code pushed" }), "main");
   expect(within(panel).getByRole("status", { name: "Plan" })).toHaveTextContent("5 events × 3 repositories = 15 subscriptions");
   await user.click(within(panel).getByRole("button", { name: "Create 15 subscriptions" }));
 
@@ -115,8 +115,28 @@ test("Send a test runs Test on each new subscription and shows the results toget
 
   await user.click(within(panel).getByRole("button", { name: "Send a test" }));
   const table = within(panel).getByRole("table", { name: "Subscriptions to create" });
-  await waitFor(() => expect(within(table).getAllByText(/^Test delivered · HTTP 200/)).toHaveLength(2));
+  await waitFor(() => expect(within(panel).getByRole("status", { name: "Test summary" })).toHaveTextContent("Tests: 2 of 2 delivered"));
+  expect(within(table).getAllByRole("status", { name: "Test result" }).map((r) => r.textContent)).toEqual([
+    expect.stringMatching(/^Test delivered · HTTP 200/),
+    expect.stringMatching(/^Test delivered · HTTP 200/),
+  ]);
   const tested = callsTo(devhost, "POST", /TestNotifications$/i).map((c) => JSON.parse(c.body ?? "{}").subscriptionId);
   const created = devhost.state.data.subscriptions.filter((s) => s.consumerInputs.url === URL_).map((s) => s.id);
   expect(tested.sort()).toEqual(created.sort());
+});
+
+test("shows what is missing and creates nothing until it is fixed", async () => {
+  const user = userEvent.setup();
+  await renderHub();
+  await user.click(screen.getByRole("menuitem", { name: "Connect an endpoint" }));
+  const panel = await screen.findByRole("dialog", { name: "Connect an endpoint" });
+  await user.click(within(panel).getByRole("radio", { name: "Chosen repositories" }));
+  for (const checkbox of within(panel).getAllByRole("checkbox", { checked: true })) await user.click(checkbox);
+  expect(within(panel).getByRole("status", { name: "Plan" })).toHaveTextContent("0 events × 0 repositories = 0 subscriptions");
+  await user.click(within(panel).getByRole("button", { name: "Create 0 subscriptions" }));
+  expect(within(panel).getByText("Endpoint URL is required.")).toBeInTheDocument();
+  expect(within(panel).getByText("Token is required.")).toBeInTheDocument();
+  expect(within(panel).getByText("Tick at least one event.")).toBeInTheDocument();
+  expect(within(panel).getByText("Choose at least one repository.")).toBeInTheDocument();
+  expect(callsTo(devhost, "POST", CREATE)).toHaveLength(0);
 });

@@ -5,7 +5,8 @@ import type { GitRepository } from "azure-devops-extension-api/Git";
 import { eventCatalogue, gitEventTypes, type GitEventType } from "../../contract";
 import type { FormErrors } from "../model/subscriptionForm";
 import { InputField } from "../components/NewSubscriptionDialog";
-import { TextInput } from "../components/TextInput";
+import { TextField } from "azure-devops-ui/TextField";
+import { getSafeId } from "azure-devops-ui/Util";
 import { RepositoryPicker } from "./RepositoryPicker";
 import { connectInputs, supportsBranchFilter, type ConnectChoices, type ConnectScope, type EventChoice } from "./plan";
 
@@ -48,21 +49,13 @@ export function ConnectForm(props: ConnectFormProps): JSX.Element {
       </fieldset>
       <fieldset className="hr-fieldset">
         <legend>Events</legend>
-        {gitEventTypes.map((eventType) => (
-          <div key={eventType} className="hr-connect-event">
-            <Checkbox label={eventCatalogue[eventType].name} checked={choices.events[eventType].ticked} onChange={(_e, ticked) => setEvent(eventType, { ticked })} />
-            {choices.events[eventType].ticked && supportsBranchFilter(eventType) ? (
-              <TextInput
-                id={`connect-branch-${eventType.replace(/\W/g, "-")}`}
-                label={`${branchFilterName(eventType)} for ${eventCatalogue[eventType].name.toLowerCase()}`}
-                value={choices.events[eventType].branch}
-                placeholder="Any branch, or e.g. main"
-                error={errors[`branch-${eventType}`]}
-                onChange={(branch) => setEvent(eventType, { branch })}
-              />
-            ) : null}
-          </div>
-        ))}
+        <div className="hr-connect-events">
+          <span className="hr-label" aria-hidden="true">Event</span>
+          <span className="hr-label" aria-hidden="true">Branch filter</span>
+          {gitEventTypes.map((eventType) => (
+            <EventRow key={eventType} eventType={eventType} choice={choices.events[eventType]} error={errors[`branch-${eventType}`]} onChange={(change) => setEvent(eventType, change)} />
+          ))}
+        </div>
         {errors.events ? <div className="hr-message-error" role="alert">{errors.events}</div> : null}
       </fieldset>
       <fieldset className="hr-fieldset">
@@ -92,6 +85,45 @@ export function ConnectForm(props: ConnectFormProps): JSX.Element {
       {/* Enter in a text field submits the form. */}
       <button type="submit" hidden />
     </form>
+  );
+}
+
+interface EventRowProps {
+  eventType: GitEventType;
+  choice: EventChoice;
+  error?: string;
+  onChange: (change: Partial<EventChoice>) => void;
+}
+
+/** An event's tick box and, when ticked and the event has one, its branch filter. */
+function EventRow(props: EventRowProps): JSX.Element {
+  const { eventType, choice } = props;
+  const name = eventCatalogue[eventType].name;
+  const messageId = `connect-branch-${eventType.replace(/\W/g, "-")}-message`;
+  return (
+    <>
+      <Checkbox label={name} checked={choice.ticked} onChange={(_e, ticked) => props.onChange({ ticked })} />
+      {choice.ticked && supportsBranchFilter(eventType) ? (
+        <div className={props.error ? "hr-field-error" : undefined}>
+          <TextField
+            value={choice.branch}
+            ariaLabel={`${branchFilterName(eventType)} for ${name.toLowerCase()}`}
+            placeholder="Any branch, or e.g. main"
+            autoComplete={false}
+            ariaInvalid={props.error ? true : undefined}
+            ariaDescribedBy={props.error ? messageId : undefined}
+            onChange={(_e, branch) => props.onChange({ branch })}
+          />
+          {props.error ? (
+            <div id={getSafeId(messageId)} className="hr-message-error" role="alert">
+              {props.error}
+            </div>
+          ) : null}
+        </div>
+      ) : (
+        <span className="hr-message hr-connect-no-branch">{choice.ticked ? "Any branch" : "Not subscribed"}</span>
+      )}
+    </>
   );
 }
 

@@ -55,7 +55,7 @@ export function ConnectPanel(props: ConnectPanelProps): JSX.Element {
       onDismiss={props.onDismiss}
       titleProps={{ text: "Connect an endpoint" }}
       description="One endpoint, the Git events you choose, in the whole project or in the repositories you choose: Hook Relay creates one subscription for each."
-      size={ContentSize.Large}
+      size={ContentSize.ExtraLarge}
       footerButtonProps={buttons}
     >
       <div className="hr-panel">
@@ -64,7 +64,7 @@ export function ConnectPanel(props: ConnectPanelProps): JSX.Element {
         ) : (
           <>
             <ConnectForm choices={choices} errors={errors} repositories={props.repositories} onChange={setChoices} onSubmit={submit} />
-            <p className="hr-plan" role="status" aria-label="Plan">
+            <p className="hr-plan hr-plan-sticky" role="status" aria-label="Plan">
               {describePlan(choices)}
             </p>
           </>

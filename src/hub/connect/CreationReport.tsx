@@ -1,6 +1,7 @@
 import * as React from "react";
 import { ProgressBar } from "azure-devops-ui/ProgressBar";
 import type { GitRepository } from "azure-devops-extension-api/Git";
+import { NotificationResult } from "azure-devops-extension-api/ServiceHooks";
 import { eventCatalogue } from "../../contract";
 import { describeProblem } from "../model/errors";
 import { TestResult, type TestState } from "../components/TestButton";
@@ -16,14 +17,13 @@ export interface CreationReportProps {
   summary: string;
 }
 
-/** Progress of the creates, then each planned subscription with its result and, once sent, its test. */
+/** Progress of the creates, then each planned subscription with its result and, once sent, its test's. */
 export function CreationReport(props: CreationReportProps): JSX.Element {
   const outcomes = props.plan.map((item) => props.outcomes.get(item.key));
   const created = outcomes.filter((o) => o?.state === "created").length;
   const failed = outcomes.filter((o) => o?.state === "failed").length;
   const settled = created + failed;
   const names = new Map(props.repositories.map((r) => [r.id.toLowerCase(), r.name]));
-  const tested = props.tests.size > 0;
 
   return (
     <section aria-label="Creating subscriptions" className="hr-creation">
@@ -33,6 +33,11 @@ export function CreationReport(props: CreationReportProps): JSX.Element {
         {settled < props.plan.length ? `Creating… ${settled} of ${props.plan.length} done` : `${created} of ${props.plan.length} created`}
         {failed > 0 ? `, ${failed} failed` : ""}
       </p>
+      {props.tests.size > 0 ? (
+        <p role="status" aria-label="Test summary">
+          {describeTests([...props.tests.values()])}
+        </p>
+      ) : null}
       <table className="hr-creation-table" aria-label="Subscriptions to create">
         <thead>
           <tr>
@@ -40,7 +45,6 @@ export function CreationReport(props: CreationReportProps): JSX.Element {
             <th scope="col">Repository</th>
             <th scope="col">Branch</th>
             <th scope="col">Result</th>
-            {tested ? <th scope="col">Test</th> : null}
           </tr>
         </thead>
         <tbody>
@@ -52,10 +56,14 @@ export function CreationReport(props: CreationReportProps): JSX.Element {
                 <td>{eventCatalogue[item.eventType].name}</td>
                 <td>{item.repositoryId ? (names.get(item.repositoryId.toLowerCase()) ?? item.repositoryId) : "Any repository"}</td>
                 <td>{item.branch ?? "Any branch"}</td>
-                <td>
+                <td className="hr-creation-result">
                   <OutcomeText outcome={outcome} />
+                  {test ? (
+                    <div role="status" aria-label="Test result">
+                      <TestResult state={test} />
+                    </div>
+                  ) : null}
                 </td>
-                {tested ? <td>{test ? <TestResult state={test} /> : null}</td> : null}
               </tr>
             );
           })}
@@ -63,6 +71,14 @@ export function CreationReport(props: CreationReportProps): JSX.Element {
       </table>
     </section>
   );
+}
+
+/** "Tests: 14 delivered, 1 failed, 0 still running". */
+export function describeTests(tests: TestState[]): string {
+  const delivered = tests.filter((t) => t.kind === "done" && t.notification.result === NotificationResult.Succeeded).length;
+  const running = tests.filter((t) => t.kind === "pending").length;
+  const failed = tests.length - delivered - running;
+  return [`Tests: ${delivered} of ${tests.length} delivered`, failed > 0 ? `${failed} failed` : "", running > 0 ? `${running} running` : ""].filter(Boolean).join(", ");
 }
 
 function OutcomeText(props: { outcome: CreateOutcome | undefined }): JSX.Element {
@@ -77,7 +93,7 @@ function OutcomeText(props: { outcome: CreateOutcome | undefined }): JSX.Element
       const problem = describeProblem(outcome.error, "edit");
       return (
         <span className="hr-error-text">
-          Failed. {problem.title}: {problem.detail}
+          <strong>Failed.</strong> {problem.title}: {problem.detail}
         </span>
       );
     }
