@@ -159,10 +159,10 @@ export function Hub(props: HubProps): JSX.Element {
             imageAltText=""
             iconProps={{ iconName: "PlugDisconnected" }}
             primaryText={showAll ? "This project has no service hook subscriptions" : "No Hook Relay subscriptions in this project yet"}
-            secondaryText="Create one with New subscription: choose the Git event, optionally a repository and branch, and enter your Hook Relay endpoint's https:// URL and its token."
-            actionText={showAll ? undefined : "New subscription"}
+            secondaryText="Connect an endpoint subscribes your Hook Relay endpoint's https:// URL and token to the Git events you choose, in the whole project or in chosen repositories, in one step. New subscription creates a single one."
+            actionText={showAll ? undefined : "Connect an endpoint"}
             actionType={ZeroDataActionType.ctaButton}
-            onActionClick={() => setDialog({ kind: "new" })}
+            onActionClick={() => setDialog({ kind: "connect" })}
           />
         ) : null}
         {subscriptions && subscriptions.length > 0 ? (

@@ -6,8 +6,8 @@ import type { Subscription } from "azure-devops-extension-api/ServiceHooks";
 import { eventCatalogue, isGitEventType, toBranchName } from "../../contract";
 import type { PlannedSubscription } from "./plan";
 
-/** Creates in flight at once: fast enough for 5 × 20 subscriptions, gentle on Azure DevOps's rate limits. */
-export const CREATE_CONCURRENCY = 4;
+/** Creates (or tests) in flight at once: fast for 5 × 20 subscriptions, gentle on Azure DevOps's rate limits. */
+export const REQUESTS_IN_FLIGHT = 4;
 
 export type CreateOutcome =
   | { state: "pending" }
@@ -44,7 +44,7 @@ export async function createPlanned(plan: readonly PlannedSubscription[], creato
     outcomes.set(key, outcome);
     options.onOutcome?.(key, outcome);
   };
-  await forEachBounded(plan, options.concurrency ?? CREATE_CONCURRENCY, async (item) => {
+  await forEachBounded(plan, options.concurrency ?? REQUESTS_IN_FLIGHT, async (item) => {
     settle(item.key, { state: "pending" });
     try {
       settle(item.key, { state: "created", subscription: await creator.create(item.body) });

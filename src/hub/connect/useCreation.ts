@@ -3,7 +3,7 @@ import type { Subscription } from "azure-devops-extension-api/ServiceHooks";
 import type { HooksService } from "../services/HooksService";
 import { sendTestAndWait } from "../services/testDelivery";
 import { testFailure, type TestPolling, type TestState } from "../components/TestButton";
-import { CREATE_CONCURRENCY, createPlanned, forEachBounded, retryFailed, type CreateOutcome, type SubscriptionCreator } from "./create";
+import { REQUESTS_IN_FLIGHT, createPlanned, forEachBounded, retryFailed, type CreateOutcome, type SubscriptionCreator } from "./create";
 import type { PlannedSubscription } from "./plan";
 
 export interface Creation {
@@ -62,7 +62,7 @@ export function useCreation(service: HooksService, polling: TestPolling, onCreat
     retry: (plan) => whileBusy(() => retryFailed(plan, outcomes, creator, { onOutcome })),
     test: () =>
       whileBusy(() =>
-        forEachBounded(created, CREATE_CONCURRENCY, async (subscription) => {
+        forEachBounded(created, REQUESTS_IN_FLIGHT, async (subscription) => {
           setTest(subscription.id, { kind: "pending", step: "Sending test event…" });
           try {
             setTest(subscription.id, { kind: "done", notification: await sendTestAndWait(service, subscription, { ...polling, signal: unmounted }) });

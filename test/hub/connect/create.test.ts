@@ -1,6 +1,6 @@
 import type { Subscription } from "azure-devops-extension-api/ServiceHooks";
 import { CONSUMER_ID } from "../../../src/contract";
-import { CREATE_CONCURRENCY, createPlanned, isSameSubscription, retryFailed, type CreateOutcome, type SubscriptionCreator } from "../../../src/hub/connect/create";
+import { REQUESTS_IN_FLIGHT, createPlanned, isSameSubscription, retryFailed, type CreateOutcome, type SubscriptionCreator } from "../../../src/hub/connect/create";
 import { initialChoices, planSubscriptions, type PlannedSubscription } from "../../../src/hub/connect/plan";
 
 const context = { projectId: "00aa00aa-bb11-cc22-dd33-44ee44ee44ee", consumerId: CONSUMER_ID };
@@ -60,7 +60,7 @@ test("creates every planned subscription, never more than four at a time, report
   const events: string[] = [];
   const outcomes = await createPlanned(plan(), service, { onOutcome: (key, o) => events.push(`${key}:${o.state}`) });
   expect(service.stored).toHaveLength(15);
-  expect(service.maxInFlight).toBe(CREATE_CONCURRENCY);
+  expect(service.maxInFlight).toBe(REQUESTS_IN_FLIGHT);
   expect(states(outcomes)).toEqual(Array(15).fill("created"));
   expect(events.filter((e) => e.endsWith(":pending"))).toHaveLength(15);
   expect(events.filter((e) => e.endsWith(":created"))).toHaveLength(15);
