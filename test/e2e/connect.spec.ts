@@ -9,6 +9,8 @@ import { expect, openHub, resetDevhost, screenshot, test, type Stack } from "./f
 const WIDTHS = [1280, 1440, 1920];
 
 async function openConnect(hub: FrameLocator, stack: Stack, channel: string): Promise<Locator> {
+  // The rows' health has loaded: from here on, the page calls Azure DevOps only for what the panel does.
+  await expect(hub.getByRole("grid", { name: "Hook Relay subscriptions" })).not.toContainText("Loading…");
   await hub.getByRole("menuitem", { name: "Connect an endpoint" }).click();
   const panel = hub.getByRole("dialog", { name: "Connect an endpoint" });
   await panel.getByLabel("Endpoint URL (required)").fill(`${stack.companion.hooksUrl}/${channel}`);
@@ -58,7 +60,7 @@ test("three repositories: a partial failure is reported with Azure DevOps's mess
   await expect(panel.getByRole("status", { name: "Plan" })).toHaveText("5 events × 3 repositories = 15 subscriptions");
   await screenshots(page, "connect-repositories");
 
-  // Azure DevOps's rate limit refuses the next two calls: the first two creates.
+  // Azure DevOps's rate limit refuses the next two calls: the first two creates (four start at once).
   await setRateLimit(stack, { next: 2 });
   await panel.getByRole("button", { name: "Create 15 subscriptions" }).click();
   await expect(progress(panel)).toHaveText("13 of 15 created, 2 failed");

@@ -140,3 +140,25 @@ test("shows what is missing and creates nothing until it is fixed", async () => 
   expect(within(panel).getByText("Choose at least one repository.")).toBeInTheDocument();
   expect(callsTo(devhost, "POST", CREATE)).toHaveLength(0);
 });
+
+test("a create whose answer was lost is found, not made again, when the failed ones are retried", async () => {
+  let losing = true;
+  devhost.loseAnswer((call) => losing && call.method === "POST" && CREATE.test(new URL(call.url).pathname) && JSON.parse(call.body ?? "{}").eventType === "git.push");
+  const user = userEvent.setup();
+  const panel = await openConnect(user);
+  await user.click(within(panel).getByRole("button", { name: "Create 5 subscriptions" }));
+  await waitFor(() => expect(progress(panel)).toHaveTextContent("4 of 5 created, 1 failed"));
+  expect(within(panel).getByRole("row", { name: /^Code pushed/ })).toHaveTextContent("The request failed (HTTP 504): The gateway timed out waiting for Azure DevOps.");
+  // Azure DevOps made it all the same.
+  expect(devhost.state.data.subscriptions.filter((s) => s.consumerInputs.url === URL_)).toHaveLength(5);
+
+  losing = false;
+  const postsBefore = createdBodies().length;
+  await user.click(within(panel).getByRole("button", { name: "Retry failed (1)" }));
+  await waitFor(() => expect(progress(panel)).toHaveTextContent("5 of 5 created"));
+  expect(within(panel).getByRole("row", { name: /^Code pushed/ })).toHaveTextContent("Created (found after a lost answer)");
+  expect(createdBodies()).toHaveLength(postsBefore);
+  expect(devhost.state.data.subscriptions.filter((s) => s.consumerInputs.url === URL_)).toHaveLength(5);
+  await user.click(within(panel).getByRole("button", { name: "Done" }));
+  await waitFor(() => expect(dataRows()).toHaveLength(12));
+});
