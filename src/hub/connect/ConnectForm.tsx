@@ -1,12 +1,12 @@
 import * as React from "react";
 import { Checkbox } from "azure-devops-ui/Checkbox";
 import { RadioButton, RadioButtonGroup, RadioButtonGroupDirection } from "azure-devops-ui/RadioButton";
+import { TextField } from "azure-devops-ui/TextField";
+import { getSafeId } from "azure-devops-ui/Util";
 import type { GitRepository } from "azure-devops-extension-api/Git";
 import { eventCatalogue, gitEventTypes, type GitEventType } from "../../contract";
 import type { FormErrors } from "../model/subscriptionForm";
 import { InputField } from "../components/NewSubscriptionDialog";
-import { TextField } from "azure-devops-ui/TextField";
-import { getSafeId } from "azure-devops-ui/Util";
 import { RepositoryPicker } from "./RepositoryPicker";
 import { connectInputs, supportsBranchFilter, type ConnectChoices, type ConnectScope, type EventChoice } from "./plan";
 

@@ -26,7 +26,9 @@ export function RepositoryPicker(props: RepositoryPickerProps): JSX.Element {
         {shown.map((r) => (
           <Checkbox key={r.id} label={r.name} checked={selected.has(r.id)} onChange={(_e, checked) => toggle(r.id, checked)} />
         ))}
-        {shown.length === 0 ? <span className="hr-message">No repository matches "{search.trim()}".</span> : null}
+        {shown.length === 0 ? (
+          <span className="hr-message">{props.repositories.length === 0 ? "No Git repositories could be read in this project." : `No repository matches "${search.trim()}".`}</span>
+        ) : null}
       </div>
       <div className={props.error ? "hr-message-error" : "hr-message"} role={props.error ? "alert" : undefined}>
         {props.error ?? `${selected.size} of ${props.repositories.length} repositories chosen`}
