@@ -122,7 +122,8 @@ export function Hub(props: HubProps): JSX.Element {
 
   const commands: IHeaderCommandBarItem[] = [
     { id: "connect", text: "Connect an endpoint", isPrimary: true, iconProps: { iconName: "PlugConnected" }, disabled: showAll, onActivate: () => setDialog({ kind: "connect" }) },
-    { id: "new", text: "New subscription", iconProps: { iconName: "Add" }, disabled: showAll, onActivate: () => setDialog({ kind: "new" }) },
+    // One subscription at a time is the rarer need: it waits in the overflow menu so the rest fit at 1280 px.
+    { id: "new", text: "New subscription", important: false, iconProps: { iconName: "Add" }, disabled: showAll, onActivate: () => setDialog({ kind: "new" }) },
     {
       id: "reenable",
       text: "Re-enable all",
