@@ -162,3 +162,26 @@ test("a create whose answer was lost is found, not made again, when the failed o
   await user.click(within(panel).getByRole("button", { name: "Done" }));
   await waitFor(() => expect(dataRows()).toHaveLength(12));
 });
+
+test("connecting the same endpoint again with one more repository creates only the new ones", async () => {
+  const user = userEvent.setup();
+  let panel = await openConnect(user);
+  await chooseRepositories(user, panel, ["payments-api"]);
+  await user.click(within(panel).getByRole("button", { name: "Create 5 subscriptions" }));
+  await waitFor(() => expect(progress(panel)).toHaveTextContent("5 of 5 created"));
+  await user.click(within(panel).getByRole("button", { name: "Done" }));
+
+  await user.click(screen.getByRole("menuitem", { name: "Connect an endpoint" }));
+  panel = await screen.findByRole("dialog", { name: "Connect an endpoint" });
+  await user.type(within(panel).getByLabelText("Endpoint URL (required)"), URL_);
+  await user.type(within(panel).getByLabelText("Token (required)"), TOKEN);
+  await chooseRepositories(user, panel, ["payments-api", "infrastructure"]);
+  const postsBefore = createdBodies().length;
+  await user.click(within(panel).getByRole("button", { name: "Create 10 subscriptions" }));
+  await waitFor(() => expect(progress(panel)).toHaveTextContent("5 of 10 created, 5 already there"));
+  const infrastructure = devhost.state.data.repositories.find((r) => r.name === "infrastructure")!;
+  expect(createdBodies().slice(postsBefore).map((b) => b.publisherInputs.repository)).toEqual(Array(5).fill(infrastructure.id));
+  expect(within(panel).getAllByText("Already there")).toHaveLength(5);
+  await user.click(within(panel).getByRole("button", { name: "Done" }));
+  await waitFor(() => expect(dataRows()).toHaveLength(17));
+});

@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type { Consumer } from "azure-devops-extension-api/ServiceHooks";
 import { CONSUMER_ID, consumer as manifestConsumer, consumerIdFor, manifest } from "../../src/contract";

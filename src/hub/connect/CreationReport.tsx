@@ -20,9 +20,10 @@ export interface CreationReportProps {
 /** Progress of the creates, then each planned subscription with its result and, once sent, its test's. */
 export function CreationReport(props: CreationReportProps): JSX.Element {
   const outcomes = props.plan.map((item) => props.outcomes.get(item.key));
-  const created = outcomes.filter((o) => o?.state === "created").length;
+  const created = outcomes.filter((o) => o?.state === "created" && o.found !== "earlier").length;
+  const already = outcomes.filter((o) => o?.state === "created" && o.found === "earlier").length;
   const failed = outcomes.filter((o) => o?.state === "failed").length;
-  const settled = created + failed;
+  const settled = created + already + failed;
   const names = new Map(props.repositories.map((r) => [r.id.toLowerCase(), r.name]));
 
   return (
@@ -31,6 +32,7 @@ export function CreationReport(props: CreationReportProps): JSX.Element {
       <ProgressBar currentValue={settled} maxValue={props.plan.length} ariaLabel="Subscriptions created" />
       <p role="status" aria-label="Progress">
         {settled < props.plan.length ? `Creating… ${settled} of ${props.plan.length} done` : `${created} of ${props.plan.length} created`}
+        {already > 0 ? `, ${already} already there` : ""}
         {failed > 0 ? `, ${failed} failed` : ""}
       </p>
       {props.tests.size > 0 ? (
@@ -81,6 +83,8 @@ export function describeTests(tests: TestState[]): string {
   return [`Tests: ${delivered} of ${tests.length} delivered`, failed > 0 ? `${failed} failed` : "", running > 0 ? `${running} running` : ""].filter(Boolean).join(", ");
 }
 
+const FOUND_WORDS = { no: "Created", earlier: "Already there", "lost-answer": "Created (found after a lost answer)" };
+
 function OutcomeText(props: { outcome: CreateOutcome | undefined }): JSX.Element {
   const { outcome } = props;
   if (!outcome) return <span className="hr-message">Waiting</span>;
@@ -88,7 +92,7 @@ function OutcomeText(props: { outcome: CreateOutcome | undefined }): JSX.Element
     case "pending":
       return <span className="hr-message">Creating…</span>;
     case "created":
-      return <span className="hr-success-text">{outcome.found ? "Created (found after a lost answer)" : "Created"}</span>;
+      return <span className="hr-success-text">{FOUND_WORDS[outcome.found ?? "no"]}</span>;
     case "failed": {
       const problem = describeProblem(outcome.error, "edit");
       return (

@@ -1,6 +1,7 @@
 /**
  * Creating a plan's subscriptions: a few at a time, each failure kept with Azure DevOps's own error,
- * and a retry of only the failed ones that first looks for subscriptions a lost answer already made.
+ * and a retry of only the failed ones. Both look the plan up first (one query), so a subscription
+ * that is already there, made earlier or by a create whose answer was lost, is never made twice.
  */
 import type { Subscription } from "azure-devops-extension-api/ServiceHooks";
 import { eventCatalogue, isGitEventType, toBranchName } from "../../contract";
@@ -11,7 +12,7 @@ export const REQUESTS_IN_FLIGHT = 4;
 
 export type CreateOutcome =
   | { state: "pending" }
-  | { state: "created"; subscription: Subscription; /** An earlier attempt had made it; found, not created again. */ found?: boolean }
+  | { state: "created"; subscription: Subscription; /** Found, not created: it was there before, or a create whose answer was lost made it. */ found?: "earlier" | "lost-answer" }
   | { state: "failed"; error: unknown };
 
 export type Outcomes = ReadonlyMap<string, CreateOutcome>;
@@ -40,24 +41,32 @@ export async function forEachBounded<T>(items: readonly T[], limit: number, work
 /** Creates every planned subscription; never throws: each failure becomes that subscription's outcome. */
 export async function createPlanned(plan: readonly PlannedSubscription[], creator: SubscriptionCreator, options: CreateOptions = {}): Promise<Map<string, CreateOutcome>> {
   const outcomes = new Map<string, CreateOutcome>();
-  const settle = (key: string, outcome: CreateOutcome) => {
-    outcomes.set(key, outcome);
-    options.onOutcome?.(key, outcome);
-  };
   await forEachBounded(plan, options.concurrency ?? REQUESTS_IN_FLIGHT, async (item) => {
-    settle(item.key, { state: "pending" });
+    settle(outcomes, options, item.key, { state: "pending" });
     try {
-      settle(item.key, { state: "created", subscription: await creator.create(item.body) });
+      settle(outcomes, options, item.key, { state: "created", subscription: await creator.create(item.body) });
     } catch (error) {
-      settle(item.key, { state: "failed", error });
+      settle(outcomes, options, item.key, { state: "failed", error });
     }
   });
   return outcomes;
 }
 
 /**
+ * Creates the plan's subscriptions that are not there yet: connecting the same endpoint again, say
+ * with one more repository, creates only what is new. When the lookup fails, everything is created.
+ */
+export async function createMissing(plan: readonly PlannedSubscription[], creator: SubscriptionCreator, options: CreateOptions = {}): Promise<Map<string, CreateOutcome>> {
+  const existing = await creator.existing().catch(() => [] as Subscription[]);
+  const outcomes = new Map<string, CreateOutcome>();
+  const missing = settleFound(plan, existing, "earlier", (key, outcome) => settle(outcomes, options, key, outcome));
+  for (const [key, outcome] of await createPlanned(missing, creator, options)) outcomes.set(key, outcome);
+  return outcomes;
+}
+
+/**
  * Retries the failed subscriptions of a plan. A create that timed out may have succeeded on the
- * server, so the existing subscriptions are read first (one query) and a match counts as created.
+ * server, so the lookup must succeed before anything is created again; a match counts as created.
  * Returns every outcome, the earlier successes included.
  */
 export async function retryFailed(
@@ -67,27 +76,38 @@ export async function retryFailed(
   options: CreateOptions = {},
 ): Promise<Map<string, CreateOutcome>> {
   const outcomes = new Map(previous);
-  const settle = (key: string, outcome: CreateOutcome) => {
-    outcomes.set(key, outcome);
-    options.onOutcome?.(key, outcome);
-  };
   const failed = plan.filter((item) => previous.get(item.key)?.state === "failed");
   let existing: Subscription[];
   try {
     existing = await creator.existing();
   } catch (error) {
-    for (const item of failed) settle(item.key, { state: "failed", error });
+    for (const item of failed) settle(outcomes, options, item.key, { state: "failed", error });
     return outcomes;
   }
-  const toCreate: PlannedSubscription[] = [];
-  for (const item of failed) {
-    const match = existing.find((s) => isSameSubscription(s, item.body));
-    if (match) settle(item.key, { state: "created", subscription: match, found: true });
-    else toCreate.push(item);
-  }
-  const created = await createPlanned(toCreate, creator, options);
-  for (const [key, outcome] of created) outcomes.set(key, outcome);
+  const missing = settleFound(failed, existing, "lost-answer", (key, outcome) => settle(outcomes, options, key, outcome));
+  for (const [key, outcome] of await createPlanned(missing, creator, options)) outcomes.set(key, outcome);
   return outcomes;
+}
+
+function settle(outcomes: Map<string, CreateOutcome>, options: CreateOptions, key: string, outcome: CreateOutcome): void {
+  outcomes.set(key, outcome);
+  options.onOutcome?.(key, outcome);
+}
+
+/** Settles the items that exist already as found; returns the ones still to create. */
+function settleFound(
+  items: readonly PlannedSubscription[],
+  existing: Subscription[],
+  found: "earlier" | "lost-answer",
+  onFound: (key: string, outcome: CreateOutcome) => void,
+): PlannedSubscription[] {
+  const missing: PlannedSubscription[] = [];
+  for (const item of items) {
+    const match = existing.find((s) => isSameSubscription(s, item.body));
+    if (match) onFound(item.key, { state: "created", subscription: match, found });
+    else missing.push(item);
+  }
+  return missing;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Subscription } from "azure-devops-extension-api/ServiceHooks";
 import type { HooksService } from "../services/HooksService";
 import { sendTestAndWait } from "../services/testDelivery";
 import { testFailure, type TestPolling, type TestState } from "../components/TestButton";
-import { REQUESTS_IN_FLIGHT, createPlanned, forEachBounded, retryFailed, type CreateOutcome, type SubscriptionCreator } from "./create";
+import { REQUESTS_IN_FLIGHT, createMissing, forEachBounded, retryFailed, type CreateOutcome, type SubscriptionCreator } from "./create";
 import type { PlannedSubscription } from "./plan";
 
 export interface Creation {
@@ -58,7 +58,7 @@ export function useCreation(service: HooksService, polling: TestPolling, onCreat
     created,
     failed,
     busy,
-    create: (plan) => whileBusy(() => createPlanned(plan, creator, { onOutcome })),
+    create: (plan) => whileBusy(() => createMissing(plan, creator, { onOutcome })),
     retry: (plan) => whileBusy(() => retryFailed(plan, outcomes, creator, { onOutcome })),
     test: () =>
       whileBusy(() =>

@@ -1,6 +1,6 @@
 import type { Subscription } from "azure-devops-extension-api/ServiceHooks";
 import { CONSUMER_ID } from "../../../src/contract";
-import { REQUESTS_IN_FLIGHT, createPlanned, isSameSubscription, retryFailed, type CreateOutcome, type SubscriptionCreator } from "../../../src/hub/connect/create";
+import { REQUESTS_IN_FLIGHT, createMissing, createPlanned, isSameSubscription, retryFailed, type CreateOutcome, type SubscriptionCreator } from "../../../src/hub/connect/create";
 import { initialChoices, planSubscriptions, type PlannedSubscription } from "../../../src/hub/connect/plan";
 
 const context = { projectId: "00aa00aa-bb11-cc22-dd33-44ee44ee44ee", consumerId: CONSUMER_ID };
@@ -103,7 +103,7 @@ test("nothing is created twice when a create's answer was lost: the retry finds 
   expect(service.posted.length).toBe(postedBefore);
   expect(service.stored).toHaveLength(15);
   const found = items.filter((i) => i.eventType === "git.push").map((i) => retried.get(i.key));
-  expect(found.map((o) => o?.state === "created" && o.found && o.subscription.publisherInputs.repository)).toEqual(["repo-a", "repo-b", "repo-c"]);
+  expect(found.map((o) => o?.state === "created" && o.found === "lost-answer" && o.subscription.publisherInputs.repository)).toEqual(["repo-a", "repo-b", "repo-c"]);
 });
 
 test("when the lookup fails, the failed ones stay failed with its error and nothing is posted", async () => {
@@ -117,6 +117,26 @@ test("when the lookup fails, the failed ones stay failed with its error and noth
   expect(service.posted.length).toBe(postedBefore);
   const failed = [...retried.values()].filter((o) => o.state === "failed") as { error: Error }[];
   expect(failed.map((o) => o.error.message)).toEqual(Array(5).fill("Service unavailable"));
+});
+
+test("connecting again creates only what is not there yet", async () => {
+  const service = new FakeService();
+  await createPlanned(plan(["repo-a", "repo-b"]), service);
+  const postedBefore = service.posted.length;
+  const outcomes = await createMissing(plan(["repo-a", "repo-b", "repo-c"]), service);
+  expect(service.posted.slice(postedBefore).map((b) => b.publisherInputs.repository)).toEqual(Array(5).fill("repo-c"));
+  const found = [...outcomes.values()].map((o) => (o.state === "created" ? (o.found ?? "new") : o.state));
+  expect(found.filter((f) => f === "earlier")).toHaveLength(10);
+  expect(found.filter((f) => f === "new")).toHaveLength(5);
+  expect(service.stored).toHaveLength(15);
+});
+
+test("when the first lookup fails, everything is created", async () => {
+  const service = new FakeService();
+  service.existingFails = true;
+  const outcomes = await createMissing(plan(), service);
+  expect(service.existingCalls).toBe(1);
+  expect(states(outcomes)).toEqual(Array(15).fill("created"));
 });
 
 describe("isSameSubscription", () => {
