@@ -25,6 +25,7 @@ import { SubscriptionPanel } from "./components/SubscriptionPanel";
 import { SubscriptionsTable, type SubscriptionRow } from "./components/SubscriptionsTable";
 import type { TestPolling } from "./components/TestButton";
 import { Toasts, type ToastMessage } from "./components/Toasts";
+import { ConnectPanel } from "./connect/ConnectPanel";
 
 export interface HubProps {
   service: HooksService;
@@ -35,6 +36,7 @@ export interface HubProps {
 type OpenDialog =
   | { kind: "none" }
   | { kind: "new" }
+  | { kind: "connect" }
   | { kind: "bulk" }
   | { kind: "delete"; subscription: Subscription }
   | { kind: "edit"; subscription: Subscription };
@@ -131,8 +133,15 @@ export function Hub(props: HubProps): JSX.Element {
     notify(`${describeEvent(created.eventType)} subscription created.`);
   };
 
+  const addCreated = React.useCallback(
+    (created: Subscription) => setSubscriptions((list) => [created, ...(list ?? []).filter((s) => s.id !== created.id)]),
+    [setSubscriptions],
+  );
+
   const commands: IHeaderCommandBarItem[] = [
-    { id: "new", text: "New subscription", isPrimary: true, iconProps: { iconName: "Add" }, disabled: showAll, onActivate: () => setDialog({ kind: "new" }) },
+    { id: "connect", text: "Connect an endpoint", isPrimary: true, iconProps: { iconName: "PlugConnected" }, disabled: showAll, onActivate: () => setDialog({ kind: "connect" }) },
+    // One subscription at a time is the rarer need: it waits in the overflow menu so the rest fit at 1280 px.
+    { id: "new", text: "New subscription", important: false, iconProps: { iconName: "Add" }, disabled: showAll, onActivate: () => setDialog({ kind: "new" }) },
     {
       id: "reenable",
       text: "Re-enable all",
@@ -170,10 +179,10 @@ export function Hub(props: HubProps): JSX.Element {
             imageAltText=""
             iconProps={{ iconName: "PlugDisconnected" }}
             primaryText={showAll ? "This project has no service hook subscriptions" : "No Hook Relay subscriptions in this project yet"}
-            secondaryText="Create one with New subscription: choose the Git event, optionally a repository and branch, and enter your Hook Relay endpoint's https:// URL and its token."
-            actionText={showAll ? undefined : "New subscription"}
+            secondaryText="Connect an endpoint subscribes your Hook Relay endpoint's https:// URL and token to the Git events you choose, in the whole project or in chosen repositories, in one step. New subscription creates a single one."
+            actionText={showAll ? undefined : "Connect an endpoint"}
             actionType={ZeroDataActionType.ctaButton}
-            onActionClick={() => setDialog({ kind: "new" })}
+            onActionClick={() => setDialog({ kind: "connect" })}
           />
         ) : null}
         {subscriptions && subscriptions.length > 0 ? (
@@ -234,6 +243,15 @@ export function Hub(props: HubProps): JSX.Element {
       ) : null}
       {dialog.kind === "edit" ? (
         <EditSubscriptionDialog subscription={dialog.subscription} repositories={repositories} onSave={save} onDismiss={() => setDialog({ kind: "none" })} />
+      ) : null}
+      {dialog.kind === "connect" ? (
+        <ConnectPanel
+          service={service}
+          repositories={repositories}
+          polling={props.testPolling ?? DEFAULT_POLLING}
+          onCreated={addCreated}
+          onDismiss={() => setDialog({ kind: "none" })}
+        />
       ) : null}
       {dialog.kind === "bulk" ? (
         <BulkReenableDialog subscriptions={toReenable} repositories={repositoryNames} busy={busy} onConfirm={reenableAll} onDismiss={() => setDialog({ kind: "none" })} />

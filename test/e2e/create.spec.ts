@@ -6,6 +6,8 @@ const CHANNEL = "e2e-form";
 test("a subscription created in the page delivers a git.push to the companion", async ({ page, stack }) => {
   await resetDevhost(stack);
   const hub = await openHub(page, stack);
+  // One subscription at a time waits in the command bar's overflow menu.
+  await hub.getByRole("menuitem", { name: "More actions" }).click();
   await hub.getByRole("menuitem", { name: "New subscription" }).click();
   const dialog = hub.getByRole("dialog", { name: "New subscription" });
   await dialog.getByLabel("Event (required)").selectOption("git.push");

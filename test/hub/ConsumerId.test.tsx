@@ -1,11 +1,11 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type { Consumer } from "azure-devops-extension-api/ServiceHooks";
 import { CONSUMER_ID, consumer as manifestConsumer, consumerIdFor, manifest } from "../../src/contract";
 import { ownConsumerId } from "../../src/hub/services/consumerId";
 import { configureHost } from "./fakeSdk";
 import { callsTo, startDevhost, type Devhost } from "./support/devhost";
-import { dataRows, renderHub } from "./support/renderHub";
+import { dataRows, openNewSubscription, renderHub } from "./support/renderHub";
 
 let devhost: Devhost;
 beforeEach(() => {
@@ -32,8 +32,7 @@ test("when the service names the consumer differently, the page uses the service
   expect(queriedConsumerId()).toBe(CONSUMER_ID);
   expect(dataRows()).toHaveLength(7);
 
-  await user.click(screen.getByRole("menuitem", { name: "New subscription" }));
-  const dialog = await screen.findByRole("dialog", { name: "New subscription" });
+  const dialog = await openNewSubscription(user);
   await user.type(within(dialog).getByLabelText("Endpoint URL (required)"), "https://hooks.example.com/hooks/dev");
   await user.type(within(dialog).getByLabelText("Token (required)"), "a-long-enough-token-123");
   await user.click(within(dialog).getByRole("button", { name: "Create" }));

@@ -117,10 +117,10 @@ test("shows the empty state with how to create the first subscription", async ()
   const user = userEvent.setup();
   await renderHub().catch(() => undefined);
   expect(await screen.findByText("No Hook Relay subscriptions in this project yet")).toBeInTheDocument();
-  expect(screen.getByText(/Create one with New subscription/)).toBeInTheDocument();
+  expect(screen.getByText(/^Connect an endpoint subscribes your Hook Relay endpoint/)).toBeInTheDocument();
   expect(screen.queryByRole("searchbox", { name: "Filter subscriptions by keyword" })).not.toBeInTheDocument();
-  await user.click(screen.getByRole("button", { name: "New subscription" }));
-  expect(await screen.findByRole("dialog", { name: "New subscription" })).toBeInTheDocument();
+  await user.click(screen.getByRole("button", { name: "Connect an endpoint" }));
+  expect(await screen.findByRole("dialog", { name: "Connect an endpoint" })).toBeInTheDocument();
 });
 
 test("explains a 403 with the missing permission and who has it", async () => {

@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { CONSUMER_ID } from "../../src/contract";
 import { SEED_PROJECT } from "../../src/devhost/core/seed";
 import { callsTo, startDevhost, type Devhost } from "./support/devhost";
-import { dataRows, renderHub, rowWith } from "./support/renderHub";
+import { dataRows, openNewSubscription, renderHub, rowWith } from "./support/renderHub";
 
 let devhost: Devhost;
 beforeEach(() => {
@@ -13,8 +13,7 @@ afterEach(() => devhost.close());
 
 async function openForm(user: ReturnType<typeof userEvent.setup>): Promise<HTMLElement> {
   await renderHub();
-  await user.click(screen.getByRole("menuitem", { name: "New subscription" }));
-  return screen.findByRole("dialog", { name: "New subscription" });
+  return openNewSubscription(user);
 }
 
 test("shows the manifest's validation messages and posts nothing until they are fixed", async () => {

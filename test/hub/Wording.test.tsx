@@ -11,6 +11,9 @@ import { dataRows, healthLoaded, renderHub } from "./support/renderHub";
 
 const PLACEHOLDERS = /undefined|NaN|Invalid Date|\[object Object\]/;
 
+/** Each test opens every seeded row and history entry in two views: about 25 s on a busy 2-core machine. */
+const VISIT_EVERYTHING_MS = 120_000;
+
 let devhost: Devhost;
 beforeEach(() => {
   devhost = startDevhost();
@@ -73,7 +76,7 @@ test("the seeded project, as the stand-in answers", async () => {
   const visited = await visitBothViews();
   expect(visited.entries).toBeGreaterThan(10);
   expect(visited.withheld).toBe(0);
-});
+}, VISIT_EVERYTHING_MS);
 
 test("signed in without diagnostics rights, and with subscriptions that leave out their status", async () => {
   await devhost.close();
@@ -82,4 +85,4 @@ test("signed in without diagnostics rights, and with subscriptions that leave ou
   const visited = await visitBothViews();
   expect(visited.entries).toBeGreaterThan(10);
   expect(visited.withheld).toBe(visited.entries);
-});
+}, VISIT_EVERYTHING_MS);

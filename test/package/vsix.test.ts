@@ -46,7 +46,7 @@ describe("the .vsix package", () => {
 
   it("ships every image overview.md shows, at a path relative to the package that the Marketplace resolves", async () => {
     const images = imagesReferencedBy(readFileSync(join(root, "overview.md"), "utf8"));
-    expect(images).toEqual(expect.arrayContaining(["images/hub-table.png", "images/hub-history.png", "images/endpoint-events.png"]));
+    expect(images).toEqual(expect.arrayContaining(["images/hub-table.png", "images/hub-history.png", "images/hub-connect.png", "images/endpoint-events.png"]));
     for (const image of images) {
       expect(image).toMatch(/^[\w-]+(\/[\w.-]+)+$/); // relative, no scheme, no "..", no leading "/"
       const packaged = zip.file(image);

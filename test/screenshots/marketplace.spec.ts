@@ -61,3 +61,23 @@ async function showAsTerminal(page: Page, request: string, body: unknown): Promi
   await page.locator(".prompt").evaluate((el, text) => (el.textContent = `$ curl -H "Authorization: Bearer $READ_TOKEN" ${text}\n`), request.replace(/^GET /, ""));
   await page.locator(".answer").evaluate((el, text) => (el.textContent = text), JSON.stringify(body, null, 2));
 }
+
+test("connect an endpoint: three repositories, created and tested in one pass", async ({ page, stack }) => {
+  await resetDevhost(stack);
+  await page.setViewportSize({ width: 1920, height: 1000 });
+  const hub = await openHub(page, stack);
+  await hub.getByRole("menuitem", { name: "Connect an endpoint" }).click();
+  const panel = hub.getByRole("dialog", { name: "Connect an endpoint" });
+  await panel.getByLabel("Endpoint URL (required)").fill(`${stack.companion.hooksUrl}/my-team`);
+  await panel.getByLabel("Token (required)").fill(stack.companion.ingestToken);
+  await panel.getByLabel("Branch for code pushed").fill("main");
+  await panel.getByRole("radio", { name: "Chosen repositories" }).click();
+  for (const name of ["fabrikam-web", "payments-api", "infrastructure"]) {
+    await panel.getByRole("group", { name: "Repositories" }).getByRole("checkbox", { name }).click();
+  }
+  await panel.getByRole("button", { name: "Create 15 subscriptions" }).click();
+  await expect(panel.getByRole("status", { name: "Progress" })).toHaveText("15 of 15 created");
+  await panel.getByRole("button", { name: "Send a test" }).click();
+  await expect(panel.getByRole("status", { name: "Test summary" })).toHaveText("Tests: 15 of 15 delivered", { timeout: 45_000 });
+  await shootHub(page, image("hub-connect.png"));
+});

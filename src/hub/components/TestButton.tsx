@@ -4,14 +4,14 @@ import { NotificationResult, type Notification, type Subscription } from "azure-
 import { Spinner, SpinnerSize } from "azure-devops-ui/Spinner";
 import type { HooksService } from "../services/HooksService";
 import type { PollOptions } from "../services/poll";
-import { testDelivery } from "../services/testDelivery";
+import { sendTestAndWait } from "../services/testDelivery";
 import { formatDuration } from "../model/format";
 import { describeProblem } from "../model/errors";
 import { describeResult, missingDetails, statusCodeOf } from "../model/notifications";
 
 export type TestPolling = Omit<PollOptions, "signal">;
 
-type TestState =
+export type TestState =
   | { kind: "idle" }
   | { kind: "pending"; step: string }
   | { kind: "done"; notification: Notification }
@@ -41,16 +41,15 @@ export function TestButton(props: TestButtonProps): JSX.Element {
     const { service, subscription, polling } = props;
     setState({ kind: "pending", step: "Sending test event…" });
     try {
-      const done = await testDelivery(service, subscription, { ...polling, signal: unmounted.current }, (n) => {
-        if (!unmounted.current.aborted) setState({ kind: "pending", step: `${describeResult(n)}…` });
-      });
+      const done = await sendTestAndWait(service, subscription, { ...polling, signal: unmounted.current }, (n) =>
+        !unmounted.current.aborted && setState({ kind: "pending", step: `${describeResult(n)}…` }),
+      );
       if (unmounted.current.aborted) return;
       setState({ kind: "done", notification: done });
       props.onFinished?.();
     } catch (error) {
       if (unmounted.current.aborted) return;
-      const problem = describeProblem(error, "edit");
-      setState({ kind: "error", message: `${problem.title}: ${problem.detail}` });
+      setState(testFailure(error));
     }
   };
 
@@ -64,7 +63,13 @@ export function TestButton(props: TestButtonProps): JSX.Element {
   );
 }
 
-function TestResult(props: { state: TestState }): JSX.Element | null {
+export function testFailure(error: unknown): TestState {
+  const problem = describeProblem(error, "edit");
+  return { kind: "error", message: `${problem.title}: ${problem.detail}` };
+}
+
+/** What a test came to, in one line: result, status code, duration and Azure DevOps's error. */
+export function TestResult(props: { state: TestState }): JSX.Element | null {
   const { state } = props;
   switch (state.kind) {
     case "idle":

@@ -5,7 +5,7 @@ import { Panel } from "azure-devops-ui/Panel";
 import { NotificationResult, type Subscription } from "azure-devops-extension-api/ServiceHooks";
 import { consumerInput } from "../../contract";
 import type { HooksService } from "../services/HooksService";
-import { testDelivery } from "../services/testDelivery";
+import { sendTestAndWait } from "../services/testDelivery";
 import { describeEvent, filtersInWords, type RepositoryNames } from "../model/filters";
 import { describeResult } from "../model/notifications";
 import { isEnabled, needsReenable } from "../model/status";
@@ -53,7 +53,7 @@ export function EndpointPanel(props: EndpointPanelProps): JSX.Element {
   const toDisable = subscriptions.filter(isEnabled);
   const testAll = () =>
     batch.run("Testing", subscriptions, async (s) => {
-      const notification = await testDelivery(service, s, props.polling);
+      const notification = await sendTestAndWait(service, s, props.polling);
       onTested(s.id);
       if (notification.result !== NotificationResult.Succeeded) throw new Error(notification.details?.errorMessage || `Test ${describeResult(notification).toLowerCase()}`);
     });

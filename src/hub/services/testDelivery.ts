@@ -1,10 +1,10 @@
+/** Test a subscription as Azure DevOps's Test button does: send the sample event, then follow the notification until it completes. */
 import type { Notification, Subscription } from "azure-devops-extension-api/ServiceHooks";
-import { isFinished } from "../model/notifications";
 import type { HooksService } from "./HooksService";
 import { pollUntil, type PollOptions } from "./poll";
+import { isFinished } from "../model/notifications";
 
-/** Sends Azure DevOps's sample event with the subscription's settings and follows its notification until it completes. */
-export async function testDelivery(
+export async function sendTestAndWait(
   service: HooksService,
   subscription: Subscription,
   polling: PollOptions,

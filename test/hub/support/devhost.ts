@@ -15,7 +15,7 @@ export const ORIGIN = "http://devhost.test";
 export const ORGANIZATION = "fabrikam";
 export const SERVICE_ROOT = `${ORIGIN}/${ORGANIZATION}/`;
 
-const REASONS: Record<number, string> = { 200: "OK", 204: "No Content", 401: "Unauthorized", 403: "Forbidden", 500: "Internal Server Error" };
+const REASONS: Record<number, string> = { 200: "OK", 204: "No Content", 401: "Unauthorized", 403: "Forbidden", 500: "Internal Server Error", 504: "Gateway Timeout" };
 
 export interface Devhost {
   state: DevhostState;
@@ -26,6 +26,8 @@ export interface Devhost {
   receivers: Map<string, number>;
   /** Answer Azure DevOps calls matching the predicate with this status instead (e.g. 403); returns what lifts it. */
   failWith(predicate: (call: FetchCall) => boolean, status: number, message: string): () => void;
+  /** Let the stand-in carry out matching calls, then lose the answer: the page gets a 504 as from a gateway that timed out. */
+  loseAnswer(predicate: (call: FetchCall) => boolean): void;
   /**
    * Change the JSON of successful answers to matching calls, for shapes the service may send but
    * the stand-in does not (e.g. a subscription without `status`, as the old spec examples show).
@@ -52,6 +54,7 @@ export function startDevhost(options: DevhostOptions = {}): Devhost {
   const api = createAzureDevOpsApi(state, { delivery: engine, origin: ORIGIN, allowLocalDelivery: !options.blockLocalDelivery, log: () => undefined });
   const requests: FetchCall[] = [];
   const failures: { predicate: (call: FetchCall) => boolean; status: number; message: string }[] = [];
+  const lostAnswers: ((call: FetchCall) => boolean)[] = [];
   const rewrites: { predicate: (call: FetchCall) => boolean; change: (body: unknown) => unknown }[] = [];
 
   setFetchHandler(async (call) => {
@@ -61,6 +64,7 @@ export function startDevhost(options: DevhostOptions = {}): Devhost {
     if (failure) return json(failure.status, { message: failure.message, typeKey: "UnauthorizedRequestException" });
     const url = new URL(call.url);
     const answer = await api.handle({ method: call.method, url: url.pathname + url.search, headers: { ...call.headers, host: url.host }, body: call.body });
+    if (lostAnswers.some((lost) => lost(call))) return json(504, { message: "The gateway timed out waiting for Azure DevOps." });
     let body = answer.status === 204 ? null : answer.body;
     for (const rewrite of rewrites) {
       if (answer.status === 200 && body && rewrite.predicate(call)) body = JSON.stringify(rewrite.change(JSON.parse(body)));
@@ -85,6 +89,7 @@ export function startDevhost(options: DevhostOptions = {}): Devhost {
       failures.push(failure);
       return () => failures.splice(failures.indexOf(failure), 1);
     },
+    loseAnswer: (predicate) => lostAnswers.push(predicate),
     rewrite: (predicate, change) => rewrites.push({ predicate, change }),
     async close() {
       await engine.idle();

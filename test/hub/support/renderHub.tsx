@@ -1,4 +1,5 @@
 import * as React from "react";
+import type userEvent from "@testing-library/user-event";
 import { render, screen, waitFor, within } from "@testing-library/react";
 import { Hub } from "../../../src/hub/Hub";
 import { createHooksService } from "../../../src/hub/services/hostContext";
@@ -32,4 +33,11 @@ export async function healthLoaded(): Promise<void> {
 export async function openDetails(rowText: string): Promise<HTMLElement> {
   within(rowWith(rowText)).getByRole("button", { name: /^Details of/ }).click();
   return screen.findByRole("dialog", { name: /subscription$/ });
+}
+
+/** New subscription waits in the command bar's overflow menu. */
+export async function openNewSubscription(user: ReturnType<typeof userEvent.setup>): Promise<HTMLElement> {
+  await user.click(screen.getByRole("menuitem", { name: "More actions" }));
+  await user.click(await screen.findByRole("menuitem", { name: "New subscription" }));
+  return screen.findByRole("dialog", { name: "New subscription" });
 }
