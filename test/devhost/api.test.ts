@@ -67,7 +67,7 @@ describe("a masked token keeps the stored one only while the URL stays the same"
 
   test("a new URL with the token sent masked is refused, and nothing changes", async () => {
     const before = { ...stored() };
-    const moved = { ...subscription, consumerInputs: { ...subscription.consumerInputs, url: elsewhere } };
+    const moved: Subscription = { ...subscription, consumerInputs: { ...subscription.consumerInputs, url: elsewhere } };
     expect(moved.consumerInputs.token).toBe("********");
     const error = await rejection(devhost.hooks.replaceSubscription(moved, subscription.id));
     expect(error.status).toBe(400);
