@@ -31,7 +31,8 @@ export function editValuesOf(subscription: Subscription): EditValues {
 
 /** Why the token must be typed again; shown by the token field whenever the URL changes. */
 export const TOKEN_FOLLOWS_URL = "Azure DevOps asks for the token again when the URL changes, so that it is never sent to a new address unseen.";
-export const RETYPE_TOKEN = "Type the token again for the new URL.";
+/** The field's error when it is left empty; it replaces the description, so it says why too. */
+export const RETYPE_TOKEN = "Type the token again: Azure DevOps never sends a stored token to a new URL unseen.";
 
 /**
  * How the field of a confidential input is filled in: "keep" (one is stored, and an empty field keeps it),
