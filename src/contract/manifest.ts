@@ -143,6 +143,20 @@ export function consumerInput(id: string): ManifestInputDescriptor {
  */
 export const MASKED_INPUT_VALUE = "********";
 
+/**
+ * Whether a confidential input must be typed again instead of sent masked: an input it lists in
+ * `dependencyInputIds` (for our token, the URL) differs from the stored subscription. Azure DevOps
+ * refuses such an update, so that a stored secret never follows a changed input unseen
+ * (service-hooks-internals §1.5, ServiceHooksService.ValidateUpdatedConfidentialInputs).
+ */
+export function mustRetypeSecret(
+  input: ManifestInputDescriptor,
+  stored: Readonly<Record<string, string | undefined>>,
+  updated: Readonly<Record<string, string | undefined>>,
+): boolean {
+  return Boolean(input.isConfidential) && (input.dependencyInputIds ?? []).some((id) => stored[id] !== updated[id]);
+}
+
 export const confidentialInputIds: readonly string[] = consumer.actions
   .flatMap(inputsOf)
   .filter((i) => i.isConfidential)

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   CONSUMER_ID,
+  MASKED_INPUT_VALUE,
   PROJECT_ADMIN_HUB_GROUP,
   consumer,
   consumerContribution,
@@ -9,6 +10,7 @@ import {
   hubContribution,
   inputsOf,
   manifest,
+  mustRetypeSecret,
   supportedEventTypes,
 } from "../../src/contract";
 
@@ -59,6 +61,19 @@ describe("vss-extension.json: the service-hooks consumer", () => {
     expect(pattern.test("Kx3_9aZ-qP0rT7wLm2Yb")).toBe(true);
     expect(pattern.test("user:password-that-is-long")).toBe(false);
     expect(pattern.test("short")).toBe(false);
+  });
+
+  it("makes the token depend on the URL, so Azure DevOps asks for it again when the URL changes", () => {
+    const token = allInputs.find((i) => i.id === "token")!;
+    expect(token.dependencyInputIds).toEqual(["url"]);
+    const stored = { url: "https://hooks.example.com/hooks", token: "Kx3_9aZ-qP0rT7wLm2Yb" };
+    expect(mustRetypeSecret(token, stored, { ...stored, token: MASKED_INPUT_VALUE })).toBe(false);
+    expect(mustRetypeSecret(token, stored, { ...stored, resourceDetailsToSend: "minimal" })).toBe(false);
+    expect(mustRetypeSecret(token, stored, { ...stored, url: "https://elsewhere.example.net/hooks" })).toBe(true);
+    expect(mustRetypeSecret(token, stored, { token: MASKED_INPUT_VALUE })).toBe(true);
+    // Only a secret is guarded; nothing else lists dependencies among our inputs.
+    expect(mustRetypeSecret(allInputs.find((i) => i.id === "url")!, stored, { ...stored, url: "https://x.example/" })).toBe(false);
+    expect(allInputs.filter((i) => i.dependencyInputIds).map((i) => i.id)).toEqual(["token"]);
   });
 
   it("offers the detail-level choices with sensible defaults", () => {

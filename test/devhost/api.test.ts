@@ -56,6 +56,40 @@ test("creates, gets, replaces (keeping the masked secret) and deletes a subscrip
   expect(missing.message).toBe(`Subscription ${created.id} could not be found.`);
 });
 
+describe("a masked token keeps the stored one only while the URL stays the same", () => {
+  const elsewhere = "https://elsewhere.example.net/hooks";
+  let subscription: Subscription;
+  beforeEach(async () => {
+    subscription = await devhost.hooks.createSubscription(newSubscription());
+  });
+  afterEach(() => devhost.hooks.deleteSubscription(subscription.id));
+  const stored = () => devhost.state.subscription(subscription.id)!.consumerInputs;
+
+  test("a new URL with the token sent masked is refused, and nothing changes", async () => {
+    const before = { ...stored() };
+    const moved: Subscription = { ...subscription, consumerInputs: { ...subscription.consumerInputs, url: elsewhere } };
+    expect(moved.consumerInputs.token).toBe("********");
+    const error = await rejection(devhost.hooks.replaceSubscription(moved, subscription.id));
+    expect(error.status).toBe(400);
+    expect((error as unknown as { serverError: { typeKey: string } }).serverError.typeKey).toBe("ArgumentException");
+    expect(error.message).toBe("The value of the confidential input 'Token' must be provided again because an input it depends on changed.");
+    expect(stored()).toEqual(before);
+  });
+
+  test("a new URL with the token typed again is saved with that token", async () => {
+    const moved = { ...subscription, consumerInputs: { ...subscription.consumerInputs, url: elsewhere, token: "retyped-token-0123456789" } };
+    const saved = await devhost.hooks.replaceSubscription(moved, subscription.id);
+    expect(saved.consumerInputs).toMatchObject({ url: elsewhere, token: "********" });
+    expect(stored()).toMatchObject({ url: elsewhere, token: "retyped-token-0123456789" });
+  });
+
+  test("other changes keep the masked token", async () => {
+    const changed = { ...subscription, consumerInputs: { ...subscription.consumerInputs, resourceDetailsToSend: "minimal" } };
+    await devhost.hooks.replaceSubscription(changed, subscription.id);
+    expect(stored()).toMatchObject({ url: subscription.consumerInputs.url, token: "a-very-secret-token-123", resourceDetailsToSend: "minimal" });
+  });
+});
+
 test("queries subscriptions by project with publisherInputFilters", async () => {
   const query = await devhost.hooks.createSubscriptionsQuery({
     publisherId: PUBLISHER_ID,

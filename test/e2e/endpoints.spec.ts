@@ -1,4 +1,4 @@
-/** Group by endpoint: the group's worst status and combined rate, token rotation with a failure and its retry, and the group actions. */
+/** Group by endpoint: the group's worst status and combined rate, token rotation with a failure and its retry, a move to a new URL, and the group actions. */
 import { createSubscription, expect, openHub, resetDevhost, screenshot, startReceiver, test, type Receiver } from "./fixtures";
 import { WIDTHS, expectNothingCut } from "./tableFit";
 
@@ -26,7 +26,7 @@ test("rotate the token of every subscription of an endpoint, retry the one Azure
   await row.getByRole("button", { name: `Manage endpoint ${receiver.url}` }).click();
   const panel = hub.getByRole("dialog", { name: "Endpoint" });
   const form = panel.getByRole("form", { name: "Change URL or token" });
-  await form.getByLabel("New token").fill(ROTATED_TOKEN);
+  await form.getByLabel("New token (required)").fill(ROTATED_TOKEN);
   // Azure DevOps rate-limits the next call: one of the three PUTs is answered 429.
   await setRateLimit(stack.url, { next: 1, retryAfterSeconds: 1 });
   await form.getByRole("button", { name: "Apply to 3 subscriptions" }).click();
@@ -59,6 +59,43 @@ test("rotate the token of every subscription of an endpoint, retry the one Azure
   await confirm.getByRole("button", { name: "Delete all" }).click();
   await expect(panel.getByText("No subscription delivers to this endpoint any more.")).toBeVisible();
   await expect(row).toHaveCount(0);
+});
+
+test("move an endpoint's subscriptions to a new URL: the page asks for a token first, and the new address gets it", async ({ page, stack }) => {
+  await resetDevhost(stack);
+  receiver = await startReceiver(stack, 200);
+  const next = await startReceiver(stack, 200);
+  try {
+    for (let i = 0; i < 2; i++) await createSubscription(stack, { url: receiver.url, token: FIRST_TOKEN });
+    const hub = await openHub(page, stack);
+    await hub.getByRole("switch", { name: "Group by endpoint" }).click();
+    const grid = hub.getByRole("grid", { name: "Endpoints" });
+    const rowOf = (url: string) => grid.getByRole("row").filter({ has: hub.getByTitle(url, { exact: true }) });
+    await rowOf(receiver.url).getByRole("button", { name: `Manage endpoint ${receiver.url}` }).click();
+    const panel = hub.getByRole("dialog", { name: "Endpoint" });
+    const form = panel.getByRole("form", { name: "Change URL or token" });
+
+    await form.getByLabel("Endpoint URL").fill(next.url);
+    await expect(form.getByLabel("New token (required)")).toHaveAccessibleDescription(/asks for the token again when the URL changes/);
+    await form.getByRole("button", { name: "Apply to 2 subscriptions" }).click();
+    await expect(form.getByText(/^Type the token again: /)).toBeVisible();
+    await expect(panel.getByRole("region", { name: "Progress" })).toHaveCount(0);
+    await expect(rowOf(receiver.url)).toContainText("2 subscriptions");
+
+    await form.getByLabel("New token (required)").fill(ROTATED_TOKEN);
+    await form.getByRole("button", { name: "Apply to 2 subscriptions" }).click();
+    const progress = panel.getByRole("region", { name: "Progress" });
+    await expect(progress.getByRole("status")).toHaveText("Changing the URL and token: 2 of 2 succeeded.");
+    await expect(rowOf(next.url)).toContainText("2 subscriptions");
+    await expect(rowOf(receiver.url)).toHaveCount(0);
+
+    await panel.getByRole("button", { name: "Test all" }).click();
+    await expect(progress.getByRole("status")).toHaveText("Testing: 2 of 2 succeeded.", { timeout: 30_000 });
+    expect(next.authorizations()).toEqual([1, 2].map(() => `Bearer ${ROTATED_TOKEN}`));
+    expect(receiver.received()).toBe(0);
+  } finally {
+    await next.close();
+  }
 });
 
 async function setRateLimit(origin: string, limit: Record<string, number>): Promise<void> {

@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { SubscriptionStatus } from "azure-devops-extension-api/ServiceHooks";
 import { callsTo, seededSubscription, startDevhost, type Devhost } from "./support/devhost";
 import { openDetails, renderHub, rowWith } from "./support/renderHub";
+import { RETYPE_TOKEN, TOKEN_FOLLOWS_URL } from "../../src/hub/edit/editSubscription";
 
 let devhost: Devhost;
 beforeEach(() => {
@@ -21,16 +22,13 @@ async function openEdit(rowText: string) {
   return { user, dialog };
 }
 
-test("Edit changes the URL, branch and detail choice with a PUT of the whole subscription; the untouched token goes back masked and stays", async () => {
+test("Edit changes the branch and detail choice with a PUT of the whole subscription; the untouched token goes back masked and stays", async () => {
   const subscription = seededSubscription(devhost, "/hooks/fiber");
   const { user, dialog } = await openEdit("hooks/fiber");
-  const url = within(dialog).getByLabelText(/^Endpoint URL/);
-  const token = within(dialog).getByLabelText(/^Token/);
-  expect(url).toHaveValue(subscription.consumerInputs.url);
-  expect(token).toHaveValue("");
+  expect(within(dialog).getByLabelText(/^Endpoint URL/)).toHaveValue(subscription.consumerInputs.url);
+  expect(within(dialog).getByLabelText(/^Token/)).toHaveValue("");
+  expect(within(dialog).getByLabelText("Token")).toBeInTheDocument();
   expect(within(dialog).getByLabelText("Branch")).toHaveValue("main");
-  await user.clear(url);
-  await user.type(url, "https://hooks2.example.com/hooks/team");
   await user.clear(within(dialog).getByLabelText("Branch"));
   await user.type(within(dialog).getByLabelText("Branch"), "release");
   await user.selectOptions(within(dialog).getByLabelText("Resource details to send"), "minimal");
@@ -40,12 +38,33 @@ test("Edit changes the URL, branch and detail choice with a PUT of the whole sub
   const [put] = callsTo(devhost, "PUT", /_apis\/hooks\/Subscriptions\/[^/]+$/i);
   const body = JSON.parse(put.body ?? "{}");
   expect(body).toMatchObject({ id: subscription.id, status: SubscriptionStatus.Enabled, publisherId: "tfs", eventType: "git.push", consumerActionId: "deliver" });
-  expect(body.consumerInputs).toMatchObject({ url: "https://hooks2.example.com/hooks/team", token: "********", resourceDetailsToSend: "minimal" });
+  expect(body.consumerInputs).toMatchObject({ url: subscription.consumerInputs.url, token: "********", resourceDetailsToSend: "minimal" });
   expect(body.publisherInputs).toMatchObject({ projectId: subscription.publisherInputs.projectId, repository: subscription.publisherInputs.repository, branch: "release" });
   const stored = devhost.state.subscription(subscription.id)!;
-  expect(stored.consumerInputs).toMatchObject({ url: "https://hooks2.example.com/hooks/team", token: STORED_TOKEN, resourceDetailsToSend: "minimal" });
+  expect(stored.consumerInputs).toMatchObject({ token: STORED_TOKEN, resourceDetailsToSend: "minimal" });
   expect(stored.publisherInputs.branch).toBe("release");
-  await waitFor(() => expect(rowWith("hooks2.example.com")).toHaveTextContent("Branch: release"));
+});
+
+test("a new URL makes the token required again and says why; nothing is sent until it is typed, then it goes with the URL", async () => {
+  const subscription = seededSubscription(devhost, "/hooks/fiber");
+  const { user, dialog } = await openEdit("hooks/fiber");
+  const url = within(dialog).getByLabelText(/^Endpoint URL/);
+  await user.clear(url);
+  await user.type(url, "https://hooks2.example.com/hooks/team");
+  const token = within(dialog).getByLabelText("Token (required)");
+  expect(token).toHaveAccessibleDescription(TOKEN_FOLLOWS_URL);
+  await user.click(within(dialog).getByRole("button", { name: "Save" }));
+  expect(await within(dialog).findByText(RETYPE_TOKEN)).toBeInTheDocument();
+  expect(callsTo(devhost, "PUT", /Subscriptions/i)).toHaveLength(0);
+
+  await user.type(token, "new-address-token-0123456789");
+  await user.click(within(dialog).getByRole("button", { name: "Save" }));
+  await screen.findByText("Code pushed subscription saved.");
+  const [put] = callsTo(devhost, "PUT", /_apis\/hooks\/Subscriptions\/[^/]+$/i);
+  expect(JSON.parse(put.body ?? "{}").consumerInputs).toMatchObject({ url: "https://hooks2.example.com/hooks/team", token: "new-address-token-0123456789" });
+  expect(devhost.state.subscription(subscription.id)!.consumerInputs).toMatchObject({ url: "https://hooks2.example.com/hooks/team", token: "new-address-token-0123456789" });
+  await waitFor(() => expect(rowWith("hooks2.example.com")).toBeInTheDocument());
+  expect(screen.queryByText(/new-address-token/)).not.toBeInTheDocument();
 });
 
 test("a typed token replaces the stored one and is never shown again", async () => {

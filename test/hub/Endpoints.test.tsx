@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { NotificationResult, SubscriptionStatus } from "azure-devops-extension-api/ServiceHooks";
 import { callsTo, seededSubscription, startDevhost, type Devhost } from "./support/devhost";
 import { renderHub } from "./support/renderHub";
+import { RETYPE_TOKEN, TOKEN_FOLLOWS_URL } from "../../src/hub/edit/editSubscription";
 
 const ENDPOINT = "https://hooks.example.com/hooks";
 /** Three seeded subscriptions (enabled, enabled, on probation) made to deliver to one endpoint. */
@@ -64,7 +65,7 @@ test("rotating the token: one PUT per subscription, a failure shows Azure DevOps
   const lift = devhost.failWith(isPutOf(ids[1]), 400, "The subscription is locked by another change.");
   const { user, panel } = await openEndpoint();
   const form = within(panel).getByRole("form", { name: "Change URL or token" });
-  await user.type(within(form).getByLabelText("New token"), "rotated-token-0123456789");
+  await user.type(within(form).getByLabelText("New token (required)"), "rotated-token-0123456789");
   await user.click(within(form).getByRole("button", { name: "Apply to 3 subscriptions" }));
 
   const progress = within(panel).getByRole("region", { name: "Progress" });
@@ -84,19 +85,33 @@ test("rotating the token: one PUT per subscription, a failure shows Azure DevOps
   expect(screen.queryByText(/rotated-token/)).not.toBeInTheDocument();
 });
 
-test("a new URL moves every subscription, their tokens sent back masked and kept", async () => {
+test("a new URL needs a new token: without one the page sends nothing; with one every subscription moves with it", async () => {
   const { user, panel } = await openEndpoint();
   const form = within(panel).getByRole("form", { name: "Change URL or token" });
   const url = within(form).getByLabelText("Endpoint URL");
+  const token = within(form).getByLabelText("New token (required)");
   await user.clear(url);
   await user.type(url, "https://relay.example.com/hooks");
+  expect(token).toHaveAccessibleDescription(TOKEN_FOLLOWS_URL);
   await user.click(within(form).getByRole("button", { name: "Apply to 3 subscriptions" }));
-  await waitFor(() => expect(within(panel).getByRole("region", { name: "Progress" })).toHaveTextContent("Changing the URL: 3 of 3 succeeded."));
-  for (const id of ids) expect(devhost.state.subscription(id)?.consumerInputs).toMatchObject({ url: "https://relay.example.com/hooks", token: "seeded-token-0123456789abcdef" });
-  expect(callsTo(devhost, "PUT", /Subscriptions\//i).every((c) => JSON.parse(c.body ?? "{}").consumerInputs.token === "********")).toBe(true);
+  expect(await within(form).findByText(RETYPE_TOKEN)).toBeInTheDocument();
+  expect(callsTo(devhost, "PUT", /Subscriptions\//i)).toHaveLength(0);
+
+  await user.type(token, "relay-token-0123456789");
+  await user.click(within(form).getByRole("button", { name: "Apply to 3 subscriptions" }));
+  await waitFor(() => expect(within(panel).getByRole("region", { name: "Progress" })).toHaveTextContent("Changing the URL and token: 3 of 3 succeeded."));
+  for (const id of ids) expect(devhost.state.subscription(id)?.consumerInputs).toMatchObject({ url: "https://relay.example.com/hooks", token: "relay-token-0123456789" });
   // The panel keeps the subscriptions it was opened for; the table groups them under their new URL.
   expect(within(panel).getByRole("list", { name: "Subscriptions of this endpoint" }).querySelectorAll("li")).toHaveLength(3);
   expect(endpointRow("https://relay.example.com/hooks")).toHaveTextContent("3 subscriptions");
+});
+
+test("applying with neither a new URL nor a new token asks for a token and sends nothing", async () => {
+  const { user, panel } = await openEndpoint();
+  const form = within(panel).getByRole("form", { name: "Change URL or token" });
+  await user.click(within(form).getByRole("button", { name: "Apply to 3 subscriptions" }));
+  expect(await within(form).findByText("Type a new token, or a new URL and its token.")).toBeInTheDocument();
+  expect(callsTo(devhost, "PUT", /Subscriptions\//i)).toHaveLength(0);
 });
 
 test("group actions: re-enable all, disable all, and delete all after confirmation", async () => {

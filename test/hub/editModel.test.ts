@@ -1,6 +1,6 @@
 import { SubscriptionStatus, type Subscription } from "azure-devops-extension-api/ServiceHooks";
-import { MASKED_INPUT_VALUE } from "../../src/contract";
-import { editValuesOf, editedSubscription, validateEdit, withEndpointChange } from "../../src/hub/edit/editSubscription";
+import { MASKED_INPUT_VALUE, consumerInput } from "../../src/contract";
+import { RETYPE_TOKEN, editValuesOf, editedSubscription, secretField, validateEdit, withEndpointChange } from "../../src/hub/edit/editSubscription";
 import { droppedEvents, RECONCILIATION_DOCS_URL } from "../../src/hub/model/droppedEvents";
 
 /** A subscription as Azure DevOps returns it: the token masked, scope inputs added by the service. */
@@ -29,12 +29,13 @@ describe("editing one subscription", () => {
 
   test("the PUT body is the whole subscription; an untouched token goes back masked, which keeps the stored one", () => {
     const values = editValuesOf(returned());
-    values.inputs.url = "https://hooks2.example.com/hooks/team";
+    values.inputs.url = " https://hooks.example.com/hooks ";
     values.filters.branch = "refs/heads/release";
+    expect(validateEdit(returned(), values)).toEqual({});
     const body = editedSubscription(returned(), values);
     expect(body).toMatchObject({ id: returned().id, status: SubscriptionStatus.OnProbation, eventType: "git.push", consumerActionId: "deliver", resourceVersion: "1.0" });
     expect(body.consumerInputs).toEqual({
-      url: "https://hooks2.example.com/hooks/team",
+      url: "https://hooks.example.com/hooks",
       token: MASKED_INPUT_VALUE,
       resourceDetailsToSend: "minimal",
       messagesToSend: "all",
@@ -42,6 +43,26 @@ describe("editing one subscription", () => {
     });
     // Scope inputs and the group filter the form does not offer go back unchanged; the branch is stored as a name.
     expect(body.publisherInputs).toEqual({ ...returned().publisherInputs, branch: "release" });
+  });
+
+  test("a new URL needs the token typed again, as Azure DevOps asks; typed, it goes with the URL", () => {
+    const token = consumerInput("token");
+    const values = editValuesOf(returned());
+    expect(secretField(returned(), values, token)).toBe("keep");
+    values.inputs.url = "https://elsewhere.example.net/hooks";
+    expect(secretField(returned(), values, token)).toBe("retype");
+    expect(validateEdit(returned(), values)).toEqual({ token: RETYPE_TOKEN });
+    values.inputs.token = "short";
+    expect(validateEdit(returned(), values)).toEqual({ token: expect.stringMatching(/at least 16 characters/) });
+    values.inputs.token = "retyped-token-0123456789";
+    expect(validateEdit(returned(), values)).toEqual({});
+    expect(editedSubscription(returned(), values).consumerInputs).toMatchObject({ url: "https://elsewhere.example.net/hooks", token: "retyped-token-0123456789" });
+    // Back to the stored URL: the stored token may be kept again.
+    values.inputs.url = returned().consumerInputs.url;
+    values.inputs.token = "";
+    expect(secretField(returned(), values, token)).toBe("keep");
+    const withoutToken = returned({ consumerInputs: { url: "https://hooks.example.com/hooks" } });
+    expect(secretField(withoutToken, editValuesOf(withoutToken), token)).toBe("new");
   });
 
   test("a typed token replaces the stored one; a filter set to any is left out", () => {
@@ -68,9 +89,9 @@ describe("editing one subscription", () => {
     expect(validateEdit(withoutToken, editValuesOf(withoutToken))).toEqual({ token: "Token is required." });
   });
 
-  test("an endpoint change sets the new URL and token and leaves everything else, the masked token included when not replaced", () => {
-    const urlOnly = withEndpointChange(returned(), { url: "https://new.example.com/hooks" });
-    expect(urlOnly.consumerInputs).toEqual({ ...returned().consumerInputs, url: "https://new.example.com/hooks" });
+  test("an endpoint change sets the new token, and the new URL with it, and leaves everything else", () => {
+    const moved = withEndpointChange(returned(), { url: "https://new.example.com/hooks", token: "moved-token-0123456789" });
+    expect(moved.consumerInputs).toEqual({ ...returned().consumerInputs, url: "https://new.example.com/hooks", token: "moved-token-0123456789" });
     const tokenOnly = withEndpointChange(returned(), { token: "rotated-token-0123456789" });
     expect(tokenOnly.consumerInputs).toEqual({ ...returned().consumerInputs, token: "rotated-token-0123456789" });
     expect(tokenOnly.publisherInputs).toEqual(returned().publisherInputs);

@@ -2,9 +2,10 @@
  * Subscription input validation as ServiceHooksService.ValidateSubscription does it:
  * unknown ids, empty values, masked values on create, required inputs (validation.isRequired only),
  * data type, pattern, length and possible values; each value fits the service's NVARCHAR(1024) column;
+ * on update, a masked secret whose dependencyInputIds changed (ValidateUpdatedConfidentialInputs);
  * URL inputs must not resolve to private, loopback or link-local addresses (Azure DevOps Services).
  */
-import type { ManifestInputDescriptor } from "../../contract/manifest";
+import { mustRetypeSecret, type ManifestInputDescriptor } from "../../contract/manifest";
 import { findAction, findConsumer, inputDescriptorsOf, supportsEventType, type ConsumerModel } from "./consumers";
 import { refusedAddressOf, type HostResolver } from "./addresses";
 import { isLoopbackHttp } from "./loopback";
@@ -72,7 +73,24 @@ export function validateConsumerInputs(
       throw invalid(`The required consumer input '${descriptor.name}' was not specified.`);
     }
   }
+  if (options.stored) checkRetypedSecrets(descriptors, given, options.stored);
   return resolved;
+}
+
+/**
+ * A secret sent masked keeps the stored one only while the inputs it depends on are unchanged (the raw
+ * values as sent, compared with the stored ones). Otherwise Azure DevOps throws an ArgumentException
+ * (400) with Error_ConfidentialInputValuesRequired, formatted with the secret's name
+ * [DEC ServiceHooksService.ValidateUpdatedConfidentialInputs].
+ */
+function checkRetypedSecrets(descriptors: ManifestInputDescriptor[], given: Record<string, unknown>, stored: Record<string, string>): void {
+  const sent = Object.fromEntries(Object.entries(given).map(([id, value]) => [id, value === null || value === undefined ? undefined : String(value)]));
+  for (const descriptor of descriptors) {
+    if (sent[descriptor.id] === MASK && mustRetypeSecret(descriptor, stored, sent)) {
+      // The resource's wording is not in the reference nor in the decompiled code; its name and argument are.
+      throw new ApiError(400, `The value of the confidential input '${descriptor.name}' must be provided again because an input it depends on changed.`, errorTypes.argument);
+    }
+  }
 }
 
 function keepStored(descriptor: ManifestInputDescriptor, options: InputValidationOptions): string {

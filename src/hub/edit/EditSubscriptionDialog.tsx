@@ -7,7 +7,7 @@ import { describeEvent } from "../model/filters";
 import { consumerInputsFor, formFilters, type FormErrors } from "../model/subscriptionForm";
 import { ErrorCard } from "../components/ErrorCard";
 import { FilterField, InputField } from "../components/SubscriptionFields";
-import { editValuesOf, editedSubscription, keepsSecret, validateEdit, type EditValues } from "./editSubscription";
+import { TOKEN_FOLLOWS_URL, editValuesOf, editedSubscription, secretField, validateEdit, type EditValues, type SecretField } from "./editSubscription";
 
 export interface EditSubscriptionDialogProps {
   subscription: Subscription;
@@ -17,9 +17,13 @@ export interface EditSubscriptionDialogProps {
   onDismiss: () => void;
 }
 
-const KEEP_SECRET = { required: false, description: "Leave empty to keep the current one, which Azure DevOps never shows; type a new one to replace it." };
+/** What a confidential field says and whether it is required, by how it is filled in; a new one is as the manifest says. */
+const SECRET_FIELD: Partial<Record<SecretField, { required: boolean; description: string }>> = {
+  keep: { required: false, description: "Leave empty to keep the current one, which Azure DevOps never shows; type a new one to replace it." },
+  retype: { required: true, description: TOKEN_FOLLOWS_URL },
+};
 
-/** Endpoint URL, filters and detail choices of one subscription; the token is replaced only when a new one is typed. */
+/** Endpoint URL, filters and detail choices of one subscription; the token is replaced when a new one is typed, and must be when the URL changes. */
 export function EditSubscriptionDialog(props: EditSubscriptionDialogProps): JSX.Element {
   const { subscription } = props;
   const [values, setValues] = React.useState<EditValues>(() => editValuesOf(subscription));
@@ -82,7 +86,7 @@ export function EditSubscriptionDialog(props: EditSubscriptionDialogProps): JSX.
             input={input}
             value={values.inputs[input.id] ?? ""}
             error={errors[input.id]}
-            {...(input.isConfidential && keepsSecret(subscription, input.id) ? KEEP_SECRET : {})}
+            {...(input.isConfidential ? SECRET_FIELD[secretField(subscription, values, input)] : {})}
             onChange={(v) => setInput(input.id, v)}
           />
         ))}

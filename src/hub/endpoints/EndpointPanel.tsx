@@ -15,7 +15,7 @@ import { ConfirmDialog } from "../components/ConfirmDialog";
 import { StatusPill } from "../components/StatusPill";
 import type { TestPolling } from "../components/TestButton";
 import { TextInput } from "../components/TextInput";
-import { withEndpointChange, type EndpointChange } from "../edit/editSubscription";
+import { RETYPE_TOKEN, TOKEN_FOLLOWS_URL, withEndpointChange, type EndpointChange } from "../edit/editSubscription";
 import { BatchProgress } from "./BatchProgress";
 import { combineHealth, combinedRateInWords, worstOf } from "./grouping";
 import { useBatch, type BatchWork } from "./useBatch";
@@ -67,7 +67,7 @@ export function EndpointPanel(props: EndpointPanelProps): JSX.Element {
     });
   };
   const changeEndpoint = (change: EndpointChange) =>
-    replaceEach(change.token ? (change.url ? "Changing the URL and token" : "Replacing the token") : "Changing the URL", subscriptions, (s) =>
+    replaceEach(change.url ? "Changing the URL and token" : "Replacing the token", subscriptions, (s) =>
       service.replaceSubscription(withEndpointChange(s, change)),
     );
 
@@ -142,20 +142,19 @@ interface EndpointChangeFormProps {
   onApply: (change: EndpointChange) => void;
 }
 
-/** A new URL, a new token or both for every subscription of the endpoint; an empty token field keeps each one's token. */
+/** A new token, with or without a new URL, for every subscription of the endpoint: Azure DevOps asks for the token again when the URL changes. */
 function EndpointChangeForm(props: EndpointChangeFormProps): JSX.Element {
   const [url, setUrl] = React.useState(props.url);
   const [token, setToken] = React.useState("");
   const [submitted, setSubmitted] = React.useState(false);
-  const change: EndpointChange = { url: url.trim() !== props.url ? url.trim() : undefined, token: token.trim() || undefined };
+  const change: EndpointChange = { url: url.trim() !== props.url ? url.trim() : undefined, token: token.trim() };
   const errors = {
     url: validateInput(urlInput, url),
-    token: change.token ? validateInput(tokenInput, token) : undefined,
-    change: !change.url && !change.token ? "Type a new URL or a new token." : undefined,
+    token: change.token ? validateInput(tokenInput, token) : change.url ? RETYPE_TOKEN : "Type a new token, or a new URL and its token.",
   };
   const apply = () => {
     setSubmitted(true);
-    if (errors.url || errors.token || errors.change) return;
+    if (errors.url || errors.token) return;
     setSubmitted(false);
     setToken("");
     props.onApply(change);
@@ -176,10 +175,11 @@ function EndpointChangeForm(props: EndpointChangeFormProps): JSX.Element {
         id="endpoint-token"
         label="New token"
         password
+        required
         value={token}
         maxLength={tokenInput.validation?.maxLength}
-        error={submitted ? errors.token ?? errors.change : undefined}
-        description="Leave empty to keep each subscription's current token. Let your endpoint accept the old and the new token (HOOKRELAY_TOKENS) while you rotate."
+        error={submitted ? errors.token : undefined}
+        description={change.url ? TOKEN_FOLLOWS_URL : "Let your endpoint accept the old and the new token (HOOKRELAY_TOKENS) while you rotate."}
         onChange={setToken}
       />
       <Button text={`Apply to ${props.count} subscriptions`} primary type="submit" disabled={props.disabled} />
