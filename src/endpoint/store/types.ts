@@ -1,6 +1,13 @@
 /** The one storage contract the endpoint needs; SQLite and PostgreSQL implement it. */
 import type { EventFacts } from "../../contract/facts";
 
+/**
+ * How an event came to be stored: delivered by Azure DevOps, recovered from its notification history
+ * (the original event, its original id), or rebuilt from the Git REST API (see ../reconcile).
+ */
+export const EVENT_ORIGINS = ["delivered", "recovered", "rebuilt"] as const;
+export type EventOrigin = (typeof EVENT_ORIGINS)[number];
+
 /** One POST as received, before it is stored. */
 export interface Delivery {
   /** "" for POST /hooks, the path segment for POST /hooks/:channel. */
@@ -13,6 +20,13 @@ export interface Delivery {
   headers: Record<string, string>;
   /** Milliseconds since the epoch. */
   receivedAt: number;
+  /** "delivered" when absent. */
+  origin?: EventOrigin;
+  /**
+   * The Git change the event reports (../../contract/naturalKey.ts): a second event with the same key
+   * on the channel is a receipt of the first, and an original supersedes a rebuilt one.
+   */
+  naturalKey?: string;
 }
 
 export interface DeliveryOutcome {
