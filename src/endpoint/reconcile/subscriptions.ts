@@ -69,6 +69,11 @@ export function statusName(status: SubscriptionStatus): string {
   return name ? name.charAt(0).toLowerCase() + name.slice(1) : String(status);
 }
 
+/** Every status Azure DevOps knows, by the name the API and the metrics use ("enabled", "onProbation", …). */
+export const SUBSCRIPTION_STATUSES = Object.values(SubscriptionStatus)
+  .filter((value): value is SubscriptionStatus => typeof value === "number")
+  .map(statusName);
+
 /** Every subscription the token can see that delivers to one of `publicUrls` (hooks subscriptions are organization-wide). */
 export async function listWatchedSubscriptions(client: AdoClient, publicUrls: string[], now: number, signal?: AbortSignal): Promise<WatchedSubscription[]> {
   const all = await client.list<Subscription>("_apis/hooks/subscriptions", {}, signal);

@@ -28,6 +28,7 @@ import type {
   StoredEvent,
 } from "./types";
 import { whereClause, type Dialect } from "./where";
+import { PostgresLedger } from "./postgresLedger";
 
 export interface PostgresStoreOptions {
   connectionString: string;
@@ -118,6 +119,7 @@ export class PostgresStore implements EventStore {
   /** Names this process in its notifications, so that its followers skip its own (they were poked already). */
   readonly writerId = randomBytes(8).toString("hex");
   private readonly pool: Pool;
+  readonly ledger: PostgresLedger;
   private readonly followers = new Set<CommitFollower>();
   /** Batches sent and not yet answered; close() waits for them. */
   private readonly writing = new Set<Promise<unknown>>();
@@ -129,6 +131,7 @@ export class PostgresStore implements EventStore {
     private readonly options: PostgresStoreOptions,
   ) {
     this.pool = pool;
+    this.ledger = new PostgresLedger(pool);
   }
 
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {

@@ -26,6 +26,7 @@ import type {
   Delivery, DeliveryOutcome, EventFilter, EventPage, EventQuery, EventStore, EventSummary, PruneStep, StoredEvent,
 } from "./types";
 import { whereClause, type Dialect, type RepositoryColumn } from "./where";
+import { SqliteLedger } from "./sqliteLedger";
 
 export type SqliteSynchronous = "FULL" | "NORMAL";
 
@@ -226,6 +227,7 @@ class Connection {
 
 export class SqliteStore implements EventStore {
   readonly kind = "sqlite";
+  readonly ledger = new SqliteLedger(() => this.db);
   private connection: Connection;
   /** The largest row id handed out, carried over when the file is replaced, so that no id is reused. */
   private lastRowId: number;

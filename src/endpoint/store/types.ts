@@ -1,5 +1,6 @@
 /** The one storage contract the endpoint needs; SQLite and PostgreSQL implement it. */
 import type { EventFacts } from "../../contract/facts";
+import type { ReconcileLedger } from "../reconcile/types";
 
 /**
  * How an event came to be stored: delivered by Azure DevOps, recovered from its notification history
@@ -122,6 +123,8 @@ export interface CommitWatcher {
 
 export interface EventStore {
   readonly kind: "sqlite" | "postgres";
+  /** Reconciliation's records (status history, runs) and the lookups it makes before it stores. */
+  readonly ledger: ReconcileLedger;
   /**
    * Stores a batch in one transaction and returns one outcome per delivery, in order.
    * Resolves only once the transaction is durably committed.
