@@ -7,7 +7,7 @@
  * API returns it now, and message texts marked as rebuilt.
  */
 import { createHash } from "node:crypto";
-import { toRefName } from "../../contract/events";
+import { eventCatalogue, toRefName } from "../../contract/events";
 import { extractFacts } from "../../contract/facts";
 import { keyOfPullRequest, pushKey, type KeyedEventType } from "../../contract/naturalKey";
 import type { AdoClient } from "./client";
@@ -21,8 +21,8 @@ export const PULL_REQUESTS_PAGE = 1000;
 /** Commits a rebuilt push carries, as the service's push events do. */
 const PUSH_COMMITS = 100;
 
-/** Filters of the `tfs` publisher the rebuild applies; the others are reported as not checked. */
-const CHECKED_FILTERS = new Set(["projectId", "repository", "branch"]);
+/** Filters of the `tfs` publisher the rebuild applies (the project is where it looks); the others are reported as not checked. */
+const CHECKED_FILTERS = new Set(["repository", "branch"]);
 
 export interface RebuildContext {
   client: AdoClient;
@@ -201,14 +201,12 @@ async function rebuildPullRequests(context: RebuildContext, subscription: Watche
 }
 
 /** Rebuilds the subscription's events of [from, now] that the endpoint does not hold. */
-export async function rebuildFromGit(context: RebuildContext, subscription: WatchedSubscription, from: number): Promise<RebuildScan> {
-  const notChecked = Object.entries(subscription.publisherInputs)
-    .filter(([name, value]) => value && !CHECKED_FILTERS.has(name))
-    .map(([name]) => name);
+export async function rebuildFromGit(context: RebuildContext, subscription: WatchedSubscription & { eventType: KeyedEventType }, from: number): Promise<RebuildScan> {
+  const notChecked = eventCatalogue[subscription.eventType]?.filters
+    .filter((filter) => subscription.publisherInputs[filter.id] && !CHECKED_FILTERS.has(filter.id))
+    .map((filter) => filter.id) ?? [];
   const scan: RebuildScan = { changes: 0, rebuilt: 0, alreadyHeld: 0, notChecked };
   if (subscription.eventType === "git.push") await rebuildPushes(context, subscription, from, scan);
-  else if (subscription.eventType === "git.pullrequest.created" || subscription.eventType === "git.pullrequest.merged") {
-    await rebuildPullRequests(context, subscription, subscription.eventType, from, scan);
-  }
+  else await rebuildPullRequests(context, subscription, subscription.eventType, from, scan);
   return scan;
 }

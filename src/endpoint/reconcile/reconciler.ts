@@ -85,6 +85,11 @@ export class Reconciler {
     return { client, ledger, record, publicUrls, windowMs, collectionId: this.collectionId, signal: this.abort.signal };
   }
 
+  /** Resolves once the run under way (if any) has ended, whatever its result. */
+  async idle(): Promise<void> {
+    await this.current?.catch(() => undefined);
+  }
+
   /** Stops the schedule and cancels a run under way (it resumes on the next start). */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);

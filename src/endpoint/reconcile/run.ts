@@ -37,8 +37,9 @@ async function reconcileSubscription(context: RunContext, subscription: WatchedS
   const from = Math.max(now - context.windowMs, Date.parse(subscription.createdDate) || 0);
   const shared = { ...context, now };
   const history = await recoverFromHistory(shared, subscription, from);
-  const rebuildable = isRebuildable(subscription.eventType);
-  const rebuild = rebuildable ? await rebuildFromGit(shared, subscription, from) : undefined;
+  const { eventType } = subscription;
+  const rebuildable = isRebuildable(eventType);
+  const rebuild = rebuildable ? await rebuildFromGit(shared, { ...subscription, eventType }, from) : undefined;
   const unrecoverable: Unrecoverable[] = [...history.unrecoverable];
   if (!rebuildable) {
     // Truncated history and withheld payloads of an event type the Git history cannot give back.
