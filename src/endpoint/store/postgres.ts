@@ -18,7 +18,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { Pool, type PoolClient, type PoolConfig } from "pg";
-import { deliveryKey, foldBatch, spreadOutcome } from "./batch";
+import { deliveryKey, foldBatch, rowSource, spreadOutcome } from "./batch";
+import { COLUMN_LIST, mergeAssignments, postgresValues } from "./columns";
 import { parseTransactionPosition } from "../cursor";
 import { CommitFollower, EVENTS_CHANNEL, type FollowRead } from "./postgresNotify";
 import { storableText } from "./storable";
@@ -96,6 +97,9 @@ const MIGRATIONS: string[] = [
   `ALTER TABLE events ADD COLUMN xid xid8 NOT NULL DEFAULT '0';
   ALTER TABLE events ALTER COLUMN xid SET DEFAULT pg_current_xact_id();
   CREATE INDEX events_position ON events (xid, id);`,
+  // Version 5: the same indexes as SQLite (columns.ts): the pull request index leaves out pushes.
+  `DROP INDEX events_pull_request;
+  CREATE INDEX events_pull_request ON events (pull_request_id, received_at) WHERE pull_request_id IS NOT NULL;`,
 ];
 
 /** The summary columns with the row's position. */
@@ -108,7 +112,6 @@ const HELD_BACK = "xid >= pg_snapshot_xmin(pg_current_snapshot())";
 const FACT_PREFIX = 256;
 
 const MIGRATION_LOCK = 0x486f6f6b; // "Hook"
-const COLUMNS_PER_ROW = 16;
 
 const DEFAULT_LISTEN_RETRY = { firstMs: 250, maxMs: 10_000 };
 const DEFAULT_HELD_BACK_POLL_MS = 50;
@@ -285,24 +288,15 @@ export class PostgresStore implements EventStore {
     // A fixed key order keeps two replicas inserting overlapping batches from deadlocking.
     const folded = foldBatch(deliveries).sort((a, b) => compareKeys(a.first, b.first));
     const params: unknown[] = [];
-    const values = folded.map(({ first, positions, lastReceivedAt }) => {
-      const { facts } = first;
-      const start = params.length;
-      params.push(
-        first.channel, first.eventId, facts.eventType, facts.known, facts.projectId ?? null,
-        facts.repositoryId ?? null, facts.repositoryName ?? null, facts.refs, facts.pullRequestId ?? null,
-        facts.actor ?? null, facts.createdDate ?? null, first.receivedAt, lastReceivedAt, positions.length,
-        first.body, JSON.stringify(first.headers),
-      );
-      return `(${Array.from({ length: COLUMNS_PER_ROW }, (_, i) => `$${start + i + 1}`).join(", ")})`;
+    const values = folded.map((group) => {
+      const row = [...postgresValues(rowSource(group)), group.first.body, JSON.stringify(group.first.headers)];
+      const placeholders = row.map((value) => `$${params.push(value)}`);
+      return `(${placeholders.join(", ")})`;
     });
     const { rows } = await this.pool.query<{ id: string; channel: string; event_id: string; receipt_count: number }>(
-      `INSERT INTO events (channel, event_id, event_type, known, project_id, repository_id, repository_name,
-         refs, pull_request_id, actor, created_date, received_at, last_received_at, receipt_count, body, headers)
+      `INSERT INTO events (${COLUMN_LIST}, body, headers)
        VALUES ${values.join(", ")}
-       ON CONFLICT (channel, event_id) DO UPDATE SET
-         receipt_count = events.receipt_count + excluded.receipt_count,
-         last_received_at = greatest(events.last_received_at, excluded.last_received_at)
+       ON CONFLICT (channel, event_id) DO UPDATE SET ${mergeAssignments("postgres")}
        RETURNING id, channel, event_id, receipt_count`,
       params,
     );
@@ -334,7 +328,7 @@ export class PostgresStore implements EventStore {
        ORDER BY received_at DESC, id DESC LIMIT 1`,
       params,
     );
-    return rows[0] && toStoredEvent(rows[0]);
+    return rows[0] && toStoredEvent(rows[0] as EventRow & { body: string; headers: string });
   }
 
   async prune(step: PruneStep): Promise<number> {

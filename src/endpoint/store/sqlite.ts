@@ -19,7 +19,9 @@ import { accessSync, constants, existsSync, mkdirSync, rmSync, statSync } from "
 import { dirname } from "node:path";
 import { parseRowIdPosition } from "../cursor";
 import { StoreFileError } from "./outage";
-import { foldBatch, spreadOutcome } from "./batch";
+import { foldBatch, rowSource, spreadOutcome } from "./batch";
+import { COLUMN_LIST, mergeAssignments, sqliteValues } from "./columns";
+import { readContent, storedContent, type StoredContent } from "./content";
 import { storableText } from "./storable";
 import { pageOf, SUMMARY_COLUMNS, toStoredEvent, toSummary, type EventRow } from "./rows";
 import type {
@@ -43,8 +45,8 @@ export interface SqliteStoreOptions {
  * selective filter of the read API, each ending in received_at so a page is read newest first
  * without sorting: eventType, repository (id or name), pullRequestId (partial: pushes have none),
  * ref (event_refs). eventType next to a repository or pull request is checked row by row along
- * their index. actor and projectId have no index: they are answered by walking events newest
- * first, which is quick for active people and projects and best combined with since/until otherwise.
+ * their index. Schema 4 indexes actor and projectId as well (see SCHEMA_V4). Which columns have an
+ * index is columns.ts's to say; test/endpoint/schemaColumns.test.ts checks the schema agrees.
  * No AUTOINCREMENT (it costs a write per insert): schema 3 keeps the largest id ever handed out in
  * hookrelay_meta, once per batch, so ids are never reused whatever retention deleted (see SCHEMA_V3).
  */
@@ -81,7 +83,8 @@ CREATE INDEX events_repository_name ON events (repository_name, received_at);
 CREATE INDEX events_pull_request ON events (pull_request_id, received_at) WHERE pull_request_id IS NOT NULL;
 `;
 
-const EVENT_COLUMNS =
+/** The columns of schemas 1 and 2, copied by the upgrade from schema 1. */
+const SCHEMA_V2_COLUMNS =
   "id, channel, event_id, event_type, known, project_id, repository_id, repository_name, refs, pull_request_id, " +
   "actor, created_date, received_at, last_received_at, receipt_count, body, headers";
 
@@ -95,8 +98,24 @@ CREATE TABLE hookrelay_meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITH
 INSERT INTO hookrelay_meta (name, value) VALUES ('last_row_id', (SELECT coalesce(max(id), 0) FROM events));
 `;
 
+/**
+ * Schema 4: the actor and projectId filters get their indexes, as on PostgreSQL (a filter by a rare
+ * value no longer walks the whole table); and `codec` says how a row's body and headers are kept
+ * (content.ts), so that rows written before compression stay readable. Building the two indexes
+ * reads the whole table once, at the first start after the upgrade.
+ */
+const SCHEMA_V4 = `
+ALTER TABLE events ADD COLUMN codec INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX events_actor ON events (actor, received_at);
+CREATE INDEX events_project ON events (project_id, received_at);
+`;
+
 /** PRAGMA user_version of the current schema; 0 is a new file or one written by Hook Relay 0.1 (schema 1). */
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
+
+/** A row's content (content.ts), read only for a single event. */
+const CONTENT_COLUMNS = "body, headers, codec";
+const COLUMN_PARAMS = COLUMN_LIST.split(", ").map((name) => `@${name}`).join(", ");
 
 const SYNCHRONOUS_LEVELS = ["OFF", "NORMAL", "FULL", "EXTRA"];
 
@@ -134,13 +153,9 @@ class Connection {
       this.file = inMemory ? undefined : identity(filename);
       this.sidecars = inMemory ? new Map() : sidecarsOf(filename);
       this.upsert = this.db.prepare(`
-        INSERT INTO events (id, channel, event_id, event_type, known, project_id, repository_id, repository_name,
-          refs, pull_request_id, actor, created_date, received_at, last_received_at, receipt_count, body, headers)
-        VALUES (@id, @channel, @eventId, @eventType, @known, @projectId, @repositoryId, @repositoryName,
-          @refs, @pullRequestId, @actor, @createdDate, @receivedAt, @lastReceivedAt, @receipts, @body, @headers)
-        ON CONFLICT (event_id, channel) DO UPDATE SET
-          receipt_count = receipt_count + excluded.receipt_count,
-          last_received_at = max(last_received_at, excluded.last_received_at)
+        INSERT INTO events (id, ${COLUMN_LIST}, ${CONTENT_COLUMNS})
+        VALUES (@id, ${COLUMN_PARAMS}, @body, @headers, @codec)
+        ON CONFLICT (event_id, channel) DO UPDATE SET ${mergeAssignments("sqlite")}
         RETURNING id, receipt_count`);
       this.insertRef = this.db.prepare("INSERT OR IGNORE INTO event_refs (ref, event_row) VALUES (?, ?)");
       // The mark, or the largest id left if a row was ever put in some other way: never an id in use.
@@ -170,30 +185,15 @@ class Connection {
     let nextId = lastRowId + 1;
     for (const folded of foldBatch(deliveries)) {
       const { first } = folded;
-      const { facts } = first;
       const row = this.upsert.get({
         id: nextId,
-        channel: first.channel,
-        eventId: first.eventId,
-        eventType: facts.eventType,
-        known: facts.known ? 1 : 0,
-        projectId: facts.projectId ?? null,
-        repositoryId: facts.repositoryId ?? null,
-        repositoryName: facts.repositoryName ?? null,
-        refs: JSON.stringify(facts.refs),
-        pullRequestId: facts.pullRequestId ?? null,
-        actor: facts.actor ?? null,
-        createdDate: facts.createdDate ?? null,
-        receivedAt: first.receivedAt,
-        lastReceivedAt: folded.lastReceivedAt,
-        receipts: folded.positions.length,
-        body: first.body,
-        headers: JSON.stringify(first.headers),
+        ...sqliteValues(rowSource(folded)),
+        ...storedContent(first),
       }) as { id: number; receipt_count: number };
       const inserted = row.receipt_count === folded.positions.length;
       if (inserted) {
         nextId += 1;
-        for (const ref of facts.refs) this.insertRef.run(ref, row.id);
+        for (const ref of first.facts.refs) this.insertRef.run(ref, row.id);
       }
       spreadOutcome(outcomes, folded, { rowId: String(row.id), receiptCount: row.receipt_count });
     }
@@ -332,14 +332,14 @@ export class SqliteStore implements EventStore {
   async get(eventId: string, channel?: string): Promise<StoredEvent | undefined> {
     const row = this.db
       .prepare(
-        `SELECT ${SUMMARY_COLUMNS}, body, headers FROM events
+        `SELECT ${SUMMARY_COLUMNS}, ${CONTENT_COLUMNS} FROM events
          WHERE event_id = @eventId ${channel === undefined ? "" : "AND channel = @channel"}
          ORDER BY received_at DESC, id DESC LIMIT 1`,
       )
       .get(channel === undefined ? { eventId: storableText(eventId) } : { eventId: storableText(eventId), channel: storableText(channel) }) as
-      | EventRow
+      | (EventRow & StoredContent)
       | undefined;
-    return row && toStoredEvent(row);
+    return row && toStoredEvent({ ...row, ...readContent(row) });
   }
 
   /** One writer commits batch after batch, so row ids follow commit order: the row id is the position. */
@@ -404,8 +404,11 @@ function migrate(db: Database.Database): void {
     // Schema 1's AUTOINCREMENT counter may be above every id left: it is the mark to keep.
     const counted = version < 2 ? autoincrementCounter(db) : 0;
     if (version < 2) toSchema2(db);
-    db.exec(SCHEMA_V3);
-    db.prepare("UPDATE hookrelay_meta SET value = max(value, ?) WHERE name = 'last_row_id'").run(counted);
+    if (version < 3) {
+      db.exec(SCHEMA_V3);
+      db.prepare("UPDATE hookrelay_meta SET value = max(value, ?) WHERE name = 'last_row_id'").run(counted);
+    }
+    db.exec(SCHEMA_V4);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   })();
 }
@@ -450,7 +453,7 @@ function toSchema2(db: Database.Database): void {
   }
   db.exec(SCHEMA_V2);
   if (hasEvents) {
-    db.exec(`INSERT INTO events (${EVENT_COLUMNS}) SELECT ${EVENT_COLUMNS} FROM events_v1 ORDER BY id`);
+    db.exec(`INSERT INTO events (${SCHEMA_V2_COLUMNS}) SELECT ${SCHEMA_V2_COLUMNS} FROM events_v1 ORDER BY id`);
     db.exec("DROP TABLE events_v1");
   }
 }

@@ -1,5 +1,6 @@
 /** The one storage contract the endpoint needs; SQLite and PostgreSQL implement it. */
 import type { EventFacts } from "../../contract/facts";
+import type { ColumnFields } from "./columns";
 import type { ReconcileLedger } from "../reconcile/types";
 
 /**
@@ -38,8 +39,11 @@ export interface DeliveryOutcome {
   rowId: string;
 }
 
-/** What the read API lists; the body and headers only come with a single event. */
-export interface EventSummary {
+/**
+ * What the read API lists: the row, its position and the fields of the stored columns (columns.ts,
+ * which says what each one holds); the body and headers only come with a single event.
+ */
+export type EventSummary = {
   rowId: string;
   /**
    * Where the event stands in commit order: a reader that has everything up to a position and asks
@@ -47,21 +51,7 @@ export interface EventSummary {
    * PostgreSQL. Compare positions with comparePositions (../cursor.ts), never as text.
    */
   position: string;
-  channel: string;
-  id: string;
-  eventType: string;
-  known: boolean;
-  projectId: string | null;
-  repositoryId: string | null;
-  repositoryName: string | null;
-  refs: string[];
-  pullRequestId: number | null;
-  actor: string | null;
-  createdDate: string | null;
-  receivedAt: string;
-  lastReceivedAt: string;
-  receiptCount: number;
-}
+} & ColumnFields;
 
 export interface StoredEvent extends EventSummary {
   body: string;

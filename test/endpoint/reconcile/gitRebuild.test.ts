@@ -9,8 +9,8 @@ import { publish } from "../../../src/devhost/core/publish";
 import { newSubscriptionBookkeeping } from "../../../src/devhost/core/state";
 import { SEED_PROJECT } from "../../../src/devhost/core/seed";
 import { CONSUMER_ID, consumer } from "../../../src/contract/manifest";
-import { PUBLISHER_ID, type GitEventType } from "../../../src/contract/events";
-import { naturalKeyOf } from "../../../src/contract/naturalKey";
+import { PUBLISHER_ID } from "../../../src/contract/events";
+import { naturalKeyOf, type KeyedEventType } from "../../../src/contract/naturalKey";
 import { AdoClient } from "../../../src/endpoint/reconcile/client";
 import { rebuildFromGit, rebuiltEventId, type RebuildContext } from "../../../src/endpoint/reconcile/gitRebuild";
 import { listWatchedSubscriptions, type WatchedSubscription } from "../../../src/endpoint/reconcile/subscriptions";
@@ -27,7 +27,7 @@ beforeAll(async () => {
 afterAll(() => devhost.close());
 
 /** A disabled subscription: Azure DevOps raises nothing for it, so every change of the window is the rebuild's. */
-async function watched(eventType: GitEventType, publisherInputs: Record<string, string>): Promise<WatchedSubscription & { eventType: typeof eventType }> {
+async function watched<T extends KeyedEventType>(eventType: T, publisherInputs: Record<string, string>): Promise<WatchedSubscription & { eventType: T }> {
   const id = randomUUID();
   devhost.state.addSubscription({
     id,
@@ -43,21 +43,24 @@ async function watched(eventType: GitEventType, publisherInputs: Record<string, 
     ...newSubscriptionBookkeeping(devhost.state.currentUser().id, new Date().toISOString()),
   });
   const all = await listWatchedSubscriptions(client, [URL_PREFIX], Date.now());
-  return all.find((s) => s.id === id)! as WatchedSubscription & { eventType: typeof eventType };
+  return all.find((s) => s.id === id)! as WatchedSubscription & { eventType: T };
 }
 
 function context(ledger: MemoryLedger): RebuildContext {
   return { client, ledger, record: ledger.record, collectionId: devhost.state.data.collectionId, now: Date.now() + 1000 };
 }
 
+/** A published event, as JSON. */
+const raise = (request: Parameters<typeof publish>[2]): Record<string, any> => publish(devhost.state, devhost.engine, request).event;
+
 const repositories = () => devhost.state.data.repositories.filter((r) => r.projectId === SEED_PROJECT.id);
 
 test("git.push: the pushes of the matching repository and branch, each once, in the payload's shape", async () => {
   const [repository, other] = repositories();
   const subscription = await watched("git.push", { repository: repository.id, branch: "main", pushedBy: "[Fabrikam-Fiber]\\Contributors" });
-  const wanted = publish(devhost.state, devhost.engine, { eventType: "git.push", repository: repository.name, branch: "main" }).event;
-  publish(devhost.state, devhost.engine, { eventType: "git.push", repository: repository.name, branch: "develop" });
-  publish(devhost.state, devhost.engine, { eventType: "git.push", repository: other.name, branch: "main" });
+  const wanted = raise({ eventType: "git.push", repository: repository.name, branch: "main" });
+  raise({ eventType: "git.push", repository: repository.name, branch: "develop" });
+  raise({ eventType: "git.push", repository: other.name, branch: "main" });
 
   const ledger = new MemoryLedger();
   const scan = await rebuildFromGit(context(ledger), subscription, Date.parse(subscription.createdDate));
@@ -87,9 +90,9 @@ test("pull requests: created from those opened in the window, merged from those 
   const [repository] = repositories();
   const created = await watched("git.pullrequest.created", { repository: repository.id });
   const merged = await watched("git.pullrequest.merged", { repository: repository.id });
-  const opened = publish(devhost.state, devhost.engine, { eventType: "git.pullrequest.created", repository: repository.name }).event;
-  const stillOpen = publish(devhost.state, devhost.engine, { eventType: "git.pullrequest.created", repository: repository.name }).event;
-  const completed = publish(devhost.state, devhost.engine, { eventType: "git.pullrequest.merged", repository: repository.name, pullRequestId: opened.resource.pullRequestId }).event;
+  const opened = raise({ eventType: "git.pullrequest.created", repository: repository.name });
+  const stillOpen = raise({ eventType: "git.pullrequest.created", repository: repository.name });
+  const completed = raise({ eventType: "git.pullrequest.merged", repository: repository.name, pullRequestId: opened.resource.pullRequestId });
 
   const ledger = new MemoryLedger();
   expect(await rebuildFromGit(context(ledger), created, Date.parse(created.createdDate))).toMatchObject({ changes: 2, rebuilt: 2 });
@@ -101,7 +104,7 @@ test("pull requests: created from those opened in the window, merged from those 
 
 test("changes from before the window's start are not rebuilt", async () => {
   const [repository] = repositories();
-  publish(devhost.state, devhost.engine, { eventType: "git.push", repository: repository.name, branch: "main" });
+  raise({ eventType: "git.push", repository: repository.name, branch: "main" });
   const subscription = await watched("git.push", { repository: repository.id });
   const ledger = new MemoryLedger();
   expect(await rebuildFromGit(context(ledger), subscription, Date.now() + 1)).toMatchObject({ changes: 0, rebuilt: 0 });
