@@ -16,9 +16,12 @@ import { StoreFactory } from "./helpers";
 const SQLITE_OWN = { id: "INTEGER", body: "TEXT NOT NULL", headers: "TEXT NOT NULL", codec: "INTEGER NOT NULL" };
 const POSTGRES_OWN = { id: "BIGINT NOT NULL", body: "TEXT NOT NULL", headers: "TEXT NOT NULL", xid: "XID8 NOT NULL" };
 
-/** Indexes that serve no filter of one column: newest-first paging, and PostgreSQL's positions. */
-const SQLITE_PAGING = ["events_received"];
-const POSTGRES_PAGING = ["events_received", "events_position"];
+/**
+ * Indexes that serve no filter of one column: newest-first paging, PostgreSQL's positions, and the
+ * uniqueness of a Git change's natural key per channel.
+ */
+const SQLITE_PAGING = ["events_received", "events_natural_key"];
+const POSTGRES_PAGING = ["events_received", "events_position", "events_natural_key"];
 
 /** A list column is indexed by its elements: SQLite keeps them in the event_refs table. */
 const LIST_COLUMNS = INDEXED_COLUMNS.filter((column) => column.kind === "textList");
@@ -59,6 +62,8 @@ describe("SQLite", () => {
     expect([...schema.indexes.keys()].sort()).toEqual([...SQLITE_PAGING, ...SCALAR_COLUMNS.map((c) => c.index)].sort());
     for (const column of SCALAR_COLUMNS) expect(schema.indexes.get(column.index)?.leading).toBe(column.name);
     expect(schema.indexes.get("events_pull_request")?.sql).toMatch(/WHERE pull_request_id IS NOT NULL/);
+    expect(schema.indexes.get("events_origin")?.sql).toMatch(/WHERE origin <> 'delivered'/);
+    expect(schema.indexes.get("events_natural_key")?.sql).toMatch(/UNIQUE INDEX events_natural_key ON events \(natural_key, channel\) WHERE natural_key IS NOT NULL/);
     expect(LIST_COLUMNS.map((c) => c.name)).toEqual(["refs"]);
     expect(schema.eventRefs).toEqual(["ref", "event_row"]);
   }
@@ -72,8 +77,10 @@ describe("SQLite", () => {
   test("a database of schema 3 is upgraded to exactly the declared columns and indexes", async () => {
     const filename = join(dir, "old.db");
     await new SqliteStore({ filename }).close();
-    // Schema 3 as Hook Relay left it: no codec column, actor and projectId not indexed.
+    // Schema 3 as Hook Relay left it: no codec column, actor and projectId not indexed, no reconciliation.
     const db = new Database(filename);
+    db.exec(`DROP TABLE subscription_status; DROP TABLE reconcile_runs; DROP INDEX events_origin; DROP INDEX events_natural_key;
+      ALTER TABLE events DROP COLUMN origin; ALTER TABLE events DROP COLUMN natural_key;`);
     db.exec("DROP INDEX events_actor; DROP INDEX events_project; ALTER TABLE events DROP COLUMN codec; PRAGMA user_version = 3;");
     db.close();
     await new SqliteStore({ filename }).close();
@@ -109,6 +116,8 @@ describe("PostgreSQL", () => {
         expect(byName.get(column.index)).toMatch(new RegExp(`\\((?:"left"\\(|hookrelay_ref_prefixes\\()?${column.name}\\b`));
       }
       expect(byName.get("events_pull_request")).toMatch(/WHERE \(pull_request_id IS NOT NULL\)/);
+      expect(byName.get("events_origin")).toMatch(/WHERE \(origin <> 'delivered'::text\)/);
+      expect(byName.get("events_natural_key")).toMatch(/UNIQUE INDEX events_natural_key ON public.events USING btree \(natural_key, channel\) WHERE \(natural_key IS NOT NULL\)/);
     } finally {
       await client.end();
     }

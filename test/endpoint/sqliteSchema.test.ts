@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { extractFacts } from "../../src/contract/facts";
+import { naturalKeyOf } from "../../src/contract/naturalKey";
 import { SqliteStore } from "../../src/endpoint/store/sqlite";
 import type { EventQuery } from "../../src/endpoint/store/types";
 import { loadSample } from "./helpers";
@@ -61,6 +62,8 @@ test("a database written by Hook Relay 0.1 is upgraded in place, rows, ids, refs
   try {
     const kept = await store.get(push.eventId);
     expect(kept).toMatchObject({ rowId: String(lastInsertRowid), receiptCount: 2, body: push.body, refs: facts.refs });
+    // Schema 5 gives every stored event an origin, and a push the natural key of its change.
+    expect(kept).toMatchObject({ origin: "delivered", naturalKey: naturalKeyOf(JSON.parse(push.body)) });
     expect((await store.query({ limit: 10, ref: facts.refs[0] })).events.map((e) => e.id)).toEqual([push.eventId]);
     const [again] = await store.recordBatch([{ ...push, receivedAt: 3_000 }]);
     expect(again).toMatchObject({ duplicate: true, receiptCount: 3, rowId: String(lastInsertRowid) });
@@ -73,9 +76,10 @@ test("a database written by Hook Relay 0.1 is upgraded in place, rows, ids, refs
   const upgraded = new Database(filename, { readonly: true });
   const indexes = upgraded.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL").pluck().all();
   expect(indexes.sort()).toEqual([
-    "events_actor", "events_project", "events_pull_request", "events_received", "events_repository_id", "events_repository_name", "events_type",
+    "events_actor", "events_natural_key", "events_origin", "events_project", "events_pull_request", "events_received", "events_repository_id",
+    "events_repository_name", "events_type",
   ]);
-  expect(upgraded.pragma("user_version", { simple: true })).toBe(4);
+  expect(upgraded.pragma("user_version", { simple: true })).toBe(5);
   upgraded.close();
 });
 

@@ -7,7 +7,7 @@ import type { FastifyInstance } from "fastify";
 import { requireBearer, type TokenCheck } from "../auth";
 import { decodeCursor, encodeCursor } from "../cursor";
 import { RequestError, sendError } from "../errors";
-import type { EventQuery, EventStore } from "../store/types";
+import { EVENT_ORIGINS, type EventOrigin, type EventQuery, type EventStore } from "../store/types";
 
 export interface EventsOptions {
   checkToken: TokenCheck;
@@ -31,7 +31,7 @@ export function querySchema<const Name extends string>(names: readonly Name[]) {
 }
 
 const LIST_PARAMETERS = [
-  "eventType", "channel", "repository", "branch", "ref", "pullRequestId", "actor", "projectId", "since", "until", "limit", "cursor", "after",
+  "eventType", "channel", "repository", "branch", "ref", "pullRequestId", "actor", "projectId", "origin", "since", "until", "limit", "cursor", "after",
 ] as const;
 
 const listQuerySchema = querySchema(LIST_PARAMETERS);
@@ -93,11 +93,18 @@ export function toEventQuery(query: ListQuery): EventQuery {
     pullRequestId: query.pullRequestId === undefined ? undefined : positiveInteger(query.pullRequestId, "pullRequestId"),
     actor: query.actor,
     projectId: query.projectId,
+    origin: query.origin === undefined ? undefined : origin(query.origin),
     since: query.since === undefined ? undefined : instant(query.since, "since"),
     until: query.until === undefined ? undefined : instant(query.until, "until"),
     limit: query.limit === undefined ? DEFAULT_PAGE_SIZE : Math.min(positiveInteger(query.limit, "limit"), MAX_PAGE_SIZE),
     after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
   };
+}
+
+function origin(value: string): EventOrigin {
+  const known = EVENT_ORIGINS.find((o) => o === value);
+  if (!known) throw new RequestError(400, "invalid_query", `origin must be one of ${EVENT_ORIGINS.join(", ")}, got ${shown(value)}.`);
+  return known;
 }
 
 /** "main" and "refs/heads/main" name the same branch; tags and other refs are given in full. */

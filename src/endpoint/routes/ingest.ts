@@ -2,6 +2,7 @@
 import type { JsonSchemaToTsProvider } from "@fastify/type-provider-json-schema-to-ts";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { extractFacts } from "../../contract/facts";
+import { naturalKeyOf } from "../../contract/naturalKey";
 import { requireBearer, type TokenCheck } from "../auth";
 import { rawBodyOf } from "../jsonBody";
 import { RequestError, sendError } from "../errors";
@@ -68,6 +69,9 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
         body: rawBodyOf(request) ?? JSON.stringify(event),
         headers: storedHeaders(request),
         receivedAt: Date.now(),
+        origin: "delivered",
+        // A change reconciliation rebuilt or recovered under another id is then a receipt of that event.
+        naturalKey: naturalKeyOf(event),
       };
       try {
         const outcome = await writer.write(delivery);

@@ -13,7 +13,7 @@
  */
 import type { EventFacts } from "../../contract/facts";
 import { storableText } from "./storable";
-import type { Delivery } from "./types";
+import type { Delivery, EventOrigin } from "./types";
 
 /** What a new row is made from: one delivery (already storable) and what its batch folded into it. */
 export interface RowSource {
@@ -97,6 +97,15 @@ const KINDS = {
     api: isoInstant,
     read: isoInstant,
   } satisfies Kind<number, string>,
+  /** How the event came to be stored (types.ts); a delivery that does not say was delivered. */
+  origin: {
+    sqlite: "TEXT NOT NULL",
+    postgres: "TEXT NOT NULL",
+    storable: (value) => value ?? "delivered",
+    sqliteParam: (value) => value ?? "delivered",
+    api: (value) => value ?? "delivered",
+    read: (value) => value as EventOrigin,
+  } satisfies Kind<EventOrigin | undefined, EventOrigin>,
   count: {
     sqlite: "INTEGER NOT NULL",
     postgres: "INTEGER NOT NULL",
@@ -113,7 +122,7 @@ type ApiValue<K extends KindName> = ReturnType<(typeof KINDS)[K]["read"]>;
 /** Where a column's value comes from. */
 type Source =
   | { fact: keyof EventFacts }
-  | { delivery: "channel" | "eventId" | "receivedAt" }
+  | { delivery: "channel" | "eventId" | "receivedAt" | "origin" | "naturalKey" }
   | { row: "receiptCount" | "lastReceivedAt" };
 
 /** How a delivery of a (channel, event id) already stored updates its row; columns without one keep their value. */
@@ -159,6 +168,16 @@ export const EVENT_COLUMNS = [
   { name: "received_at", field: "receivedAt", kind: "instant", from: { delivery: "receivedAt" } },
   { name: "last_received_at", field: "lastReceivedAt", kind: "instant", from: { row: "lastReceivedAt" }, merge: "max" },
   { name: "receipt_count", field: "receiptCount", kind: "count", from: { row: "receiptCount" }, merge: "add" },
+  /**
+   * delivered, recovered or rebuilt (../reconcile). Its index is partial on both stores (rows not
+   * delivered only), so it costs ingest nothing; where.ts names the condition for SQLite's planner.
+   */
+  { name: "origin", field: "origin", kind: "origin", from: { delivery: "origin" }, index: "events_origin" },
+  /**
+   * The Git change the event reports (contract/naturalKey.ts), kept by a unique partial index on
+   * (natural_key, channel) that both stores check before they insert: one event per change and channel.
+   */
+  { name: "natural_key", field: "naturalKey", kind: "optionalText", from: { delivery: "naturalKey" } },
 ] as const satisfies readonly Column[];
 
 type EventColumn = (typeof EVENT_COLUMNS)[number];

@@ -28,7 +28,8 @@ import type {
   Delivery, DeliveryOutcome, EventFilter, EventPage, EventQuery, EventStore, EventSummary, PruneStep, StoredEvent,
 } from "./types";
 import { whereClause, type Dialect, type RepositoryColumn } from "./where";
-import { SqliteLedger } from "./sqliteLedger";
+import { SQLITE_LEDGER_SCHEMA, SqliteLedger } from "./sqliteLedger";
+import { backfilledKeys, isReceiptOf, KEYED_TYPES_SQL, supersedes, type KeyHolder } from "./naturalKeys";
 
 export type SqliteSynchronous = "FULL" | "NORMAL";
 
@@ -110,8 +111,23 @@ CREATE INDEX events_actor ON events (actor, received_at);
 CREATE INDEX events_project ON events (project_id, received_at);
 `;
 
+/**
+ * Schema 5: reconciliation (../reconcile). Each event's origin (delivered, recovered, rebuilt) and
+ * the natural key of the Git change it reports, unique per channel; the key is filled in for the
+ * events already stored (backfillNaturalKeys), which reads every push and pull request event once.
+ * Beside them, the subscription status history and the runs (sqliteLedger.ts).
+ */
+const SCHEMA_V5_COLUMNS = `
+ALTER TABLE events ADD COLUMN origin TEXT NOT NULL DEFAULT 'delivered';
+ALTER TABLE events ADD COLUMN natural_key TEXT;
+`;
+const SCHEMA_V5_INDEXES = `
+CREATE INDEX events_origin ON events (origin, received_at) WHERE origin <> 'delivered';
+CREATE UNIQUE INDEX events_natural_key ON events (natural_key, channel) WHERE natural_key IS NOT NULL;
+${SQLITE_LEDGER_SCHEMA}`;
+
 /** PRAGMA user_version of the current schema; 0 is a new file or one written by Hook Relay 0.1 (schema 1). */
-const SCHEMA_VERSION = 4;
+const SCHEMA_VERSION = 5;
 
 /** A row's content (content.ts), read only for a single event. */
 const CONTENT_COLUMNS = "body, headers, codec";
@@ -131,6 +147,9 @@ class Connection {
   /** A commit failed in a way that a fresh connection may not (the file became read-only, or vanished). */
   stale = false;
   private readonly upsert: Database.Statement;
+  private readonly findKeyHolder: Database.Statement;
+  private readonly addReceipt: Database.Statement;
+  private readonly supersede: Database.Statement;
   private readonly insertRef: Database.Statement;
   private readonly readLastRowId: Database.Statement;
   private readonly writeLastRowId: Database.Statement;
@@ -157,6 +176,13 @@ class Connection {
         VALUES (@id, ${COLUMN_PARAMS}, @body, @headers, @codec)
         ON CONFLICT (event_id, channel) DO UPDATE SET ${mergeAssignments("sqlite")}
         RETURNING id, receipt_count`);
+      this.findKeyHolder = this.db.prepare("SELECT id, event_id, origin FROM events WHERE natural_key = @natural_key AND channel = @channel");
+      const receipt = `receipt_count = receipt_count + @receipt_count, last_received_at = max(last_received_at, @last_received_at)`;
+      this.addReceipt = this.db.prepare(`UPDATE events SET ${receipt} WHERE id = @holder RETURNING id, receipt_count`);
+      this.supersede = this.db.prepare(`
+        UPDATE events SET ${receipt}, event_id = @event_id, origin = @origin, created_date = @created_date,
+          body = @body, headers = @headers, codec = @codec
+        WHERE id = @holder RETURNING id, receipt_count`);
       this.insertRef = this.db.prepare("INSERT OR IGNORE INTO event_refs (ref, event_row) VALUES (?, ?)");
       // The mark, or the largest id left if a row was ever put in some other way: never an id in use.
       this.readLastRowId = this.db
@@ -185,11 +211,13 @@ class Connection {
     let nextId = lastRowId + 1;
     for (const folded of foldBatch(deliveries)) {
       const { first } = folded;
-      const row = this.upsert.get({
-        id: nextId,
-        ...sqliteValues(rowSource(folded)),
-        ...storedContent(first),
-      }) as { id: number; receipt_count: number };
+      const values = { ...sqliteValues(rowSource(folded)), ...storedContent(first) };
+      const holder = first.naturalKey === undefined ? undefined : (this.findKeyHolder.get(values) as KeyHolder | undefined);
+      const row = (
+        isReceiptOf(holder, first)
+          ? (supersedes(first, holder) ? this.supersede : this.addReceipt).get({ ...values, holder: holder.id })
+          : this.upsert.get({ id: nextId, ...values })
+      ) as { id: number; receipt_count: number };
       const inserted = row.receipt_count === folded.positions.length;
       if (inserted) {
         nextId += 1;
@@ -408,9 +436,26 @@ function migrate(db: Database.Database): void {
       db.exec(SCHEMA_V3);
       db.prepare("UPDATE hookrelay_meta SET value = max(value, ?) WHERE name = 'last_row_id'").run(counted);
     }
-    db.exec(SCHEMA_V4);
+    if (version < 4) db.exec(SCHEMA_V4);
+    if (version < 5) {
+      db.exec(SCHEMA_V5_COLUMNS);
+      backfillNaturalKeys(db);
+      db.exec(SCHEMA_V5_INDEXES);
+    }
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   })();
+}
+
+/** Schema 5's natural keys for the push and pull request events already stored. */
+function backfillNaturalKeys(db: Database.Database): void {
+  const rows = db.prepare(`SELECT id, channel, ${CONTENT_COLUMNS} FROM events WHERE event_type IN ${KEYED_TYPES_SQL} ORDER BY id`).iterate() as IterableIterator<
+    { id: number; channel: string } & StoredContent
+  >;
+  const keyed = backfilledKeys((function* () {
+    for (const row of rows) yield { id: row.id, channel: row.channel, body: readContent(row).body };
+  })());
+  const update = db.prepare("UPDATE events SET natural_key = ? WHERE id = ?");
+  for (const { id, key } of keyed) update.run(key, id);
 }
 
 /** The file's schema version; throws for one newer than this Hook Relay knows. */

@@ -68,6 +68,7 @@ export interface EventFilter {
   pullRequestId?: number;
   actor?: string;
   projectId?: string;
+  origin?: EventOrigin;
   /** Received at or after, milliseconds since the epoch. */
   since?: number;
   /** Received before, milliseconds since the epoch. */
