@@ -1,8 +1,10 @@
 /**
- * One event per Git change and channel (../../contract/naturalKey.ts), the rule both stores apply
- * when they write: a delivery whose natural key the channel already holds under another event id
- * is a receipt of the stored event, and an original (delivered or recovered) takes the place of a
- * rebuilt body and id. Also the backfill of the key for events stored before it existed.
+ * A rebuilt event and the original of the same Git change are one event (../../contract/naturalKey.ts),
+ * the rule both stores apply when they write, per channel: an original (delivered, or recovered from
+ * history) takes the place of a rebuilt body and id, and a rebuilt copy of a change held is a receipt.
+ * Two originals are two events, whatever they report: Azure DevOps's event id is what tells its events
+ * apart (test notifications, for one, send the same sample change under new ids), so the second one
+ * is stored without the key. Also the backfill of the key for events stored before it existed.
  */
 import { naturalKeyOf } from "../../contract/naturalKey";
 import type { Delivery, EventOrigin } from "./types";
@@ -14,14 +16,18 @@ export interface KeyHolder {
   origin: EventOrigin;
 }
 
-/** Whether the delivery is another event id for a change the channel already holds. */
-export function isReceiptOf(holder: KeyHolder | undefined, delivery: Delivery): holder is KeyHolder {
-  return holder !== undefined && holder.event_id !== delivery.eventId;
-}
+/**
+ * How a delivery is written, given the event that holds its natural key on the channel: as a row of
+ * its own (keyed, or without the key when another original holds it), as a receipt of the holder, or
+ * in the holder's place.
+ */
+export type KeyedWrite = "insert" | "insertWithoutKey" | "receipt" | "supersede";
 
-/** A rebuilt event gives way to the original Azure DevOps sent, however it came (delivered, recovered). */
-export function supersedes(delivery: Delivery, holder: KeyHolder): boolean {
-  return holder.origin === "rebuilt" && (delivery.origin ?? "delivered") !== "rebuilt";
+export function keyedWrite(holder: KeyHolder | undefined, delivery: Delivery): KeyedWrite {
+  if (holder === undefined || holder.event_id === delivery.eventId) return "insert";
+  const rebuilt = (origin: EventOrigin | undefined) => origin === "rebuilt";
+  if (rebuilt(holder.origin)) return rebuilt(delivery.origin) ? "receipt" : "supersede";
+  return rebuilt(delivery.origin) ? "receipt" : "insertWithoutKey";
 }
 
 /** The key of a stored body, or undefined when it is not JSON or reports no keyed change. */

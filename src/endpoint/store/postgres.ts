@@ -30,7 +30,7 @@ import type {
 } from "./types";
 import { whereClause, type Dialect } from "./where";
 import { POSTGRES_LEDGER_SCHEMA, PostgresLedger } from "./postgresLedger";
-import { backfilledKeys, isReceiptOf, KEYED_TYPES_SQL, supersedes, type KeyHolder } from "./naturalKeys";
+import { backfilledKeys, KEYED_TYPES_SQL, keyedWrite, type KeyHolder } from "./naturalKeys";
 
 export interface PostgresStoreOptions {
   connectionString: string;
@@ -382,11 +382,11 @@ export class PostgresStore implements EventStore {
 }
 
 /**
- * A batch with natural keys, in one transaction: a group whose key the channel holds under another
- * event id is a receipt of that event (naturalKeys.ts); the others are inserted. Two event ids of
- * one change in the same batch: the second waits for the next round and finds the first. A replica
- * inserting the same change meanwhile makes one commit fail on the unique index; the writer then
- * sends that delivery again, and it finds the other's.
+ * A batch with natural keys, in one transaction: each group is written as naturalKeys.ts says, given
+ * the event holding its key on the channel. Two event ids of one change in the same batch: the
+ * second waits for the next round and finds the first. A replica inserting the same change meanwhile
+ * makes one commit fail on the unique index; the writer then sends that delivery again, and it finds
+ * the other's.
  */
 async function writeKeyed(client: PoolClient, folded: FoldedDelivery[], outcomes: DeliveryOutcome[]): Promise<void> {
   let pending = folded;
@@ -398,8 +398,11 @@ async function writeKeyed(client: PoolClient, folded: FoldedDelivery[], outcomes
     for (const group of pending) {
       const slot = keySlot(group.first);
       const holder = slot === undefined ? undefined : holders.get(slot);
-      if (isReceiptOf(holder, group.first)) {
-        await addReceipt(client, group, holder, outcomes);
+      const write = keyedWrite(holder, group.first);
+      if (write === "receipt" || write === "supersede") {
+        await addReceipt(client, group, holder!, write === "supersede", outcomes);
+      } else if (write === "insertWithoutKey") {
+        inserts.push({ ...group, first: { ...group.first, naturalKey: undefined } });
       } else if (slot !== undefined && claimed.has(slot)) {
         later.push(group);
       } else {
@@ -426,11 +429,11 @@ async function keyHolders(client: PoolClient, groups: FoldedDelivery[]): Promise
 }
 
 /** The group is another id of a stored change: counted on that event, whose rebuilt body an original replaces. */
-async function addReceipt(client: PoolClient, group: FoldedDelivery, holder: KeyHolder, outcomes: DeliveryOutcome[]): Promise<void> {
+async function addReceipt(client: PoolClient, group: FoldedDelivery, holder: KeyHolder, supersede: boolean, outcomes: DeliveryOutcome[]): Promise<void> {
   const { first } = group;
   const params: unknown[] = [holder.id, group.positions.length, group.lastReceivedAt];
   let replace = "";
-  if (supersedes(first, holder)) {
+  if (supersede) {
     params.push(first.eventId, first.origin ?? "delivered", first.facts.createdDate ?? null, first.body, JSON.stringify(first.headers));
     replace = ", event_id = $4, origin = $5, created_date = $6, body = $7, headers = $8";
   }

@@ -29,7 +29,7 @@ import type {
 } from "./types";
 import { whereClause, type Dialect, type RepositoryColumn } from "./where";
 import { SQLITE_LEDGER_SCHEMA, SqliteLedger } from "./sqliteLedger";
-import { backfilledKeys, isReceiptOf, KEYED_TYPES_SQL, supersedes, type KeyHolder } from "./naturalKeys";
+import { backfilledKeys, KEYED_TYPES_SQL, keyedWrite, type KeyHolder } from "./naturalKeys";
 
 export type SqliteSynchronous = "FULL" | "NORMAL";
 
@@ -213,10 +213,11 @@ class Connection {
       const { first } = folded;
       const values = { ...sqliteValues(rowSource(folded)), ...storedContent(first) };
       const holder = first.naturalKey === undefined ? undefined : (this.findKeyHolder.get(values) as KeyHolder | undefined);
+      const write = keyedWrite(holder, first);
       const row = (
-        isReceiptOf(holder, first)
-          ? (supersedes(first, holder) ? this.supersede : this.addReceipt).get({ ...values, holder: holder.id })
-          : this.upsert.get({ id: nextId, ...values })
+        write === "receipt" || write === "supersede"
+          ? (write === "supersede" ? this.supersede : this.addReceipt).get({ ...values, holder: holder!.id })
+          : this.upsert.get({ id: nextId, ...values, ...(write === "insertWithoutKey" ? { natural_key: null } : {}) })
       ) as { id: number; receipt_count: number };
       const inserted = row.receipt_count === folded.positions.length;
       if (inserted) {
