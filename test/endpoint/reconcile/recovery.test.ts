@@ -235,6 +235,38 @@ describe.each<StoreKind>(["sqlite", "postgres"])("reconciliation on %s", (kind) 
     expect(await endpoint.events()).toHaveLength(before);
   });
 
+  test("the API shows the last run and starts one on the write token; metrics give each subscription's status", async () => {
+    const base = `http://127.0.0.1:${endpoint.port}`;
+    const call = (path: string, token?: string, method = "GET") =>
+      fetch(`${base}${path}`, { method, headers: token ? { Authorization: `Bearer ${token}` } : {} });
+
+    expect((await call("/api/reconciliation")).status).toBe(401);
+    expect((await call("/api/reconciliation", INGEST)).status).toBe(401);
+    const shown = (await (await call("/api/reconciliation", READ)).json()) as Json;
+    expect(shown).toMatchObject({ enabled: true, running: false, lastRun: { result: "succeeded" }, lastSuccessfulRunAt: expect.any(String) });
+    expect(shown.lastRun.subscriptions.map((s: SubscriptionReport) => s.eventType).sort()).toEqual([...KEYED].sort());
+    expect(JSON.stringify(shown)).not.toContain(INGEST);
+
+    expect((await call("/api/reconciliation/run", READ, "POST")).status).toBe(401);
+    const started = await call("/api/reconciliation/run", INGEST, "POST");
+    expect(started.status).toBe(202);
+    await endpoint.app.reconciler!.idle();
+
+    const rebuilt = (await (await call("/api/events?origin=rebuilt", READ)).json()) as Json;
+    expect(rebuilt.value.length).toBeGreaterThan(0);
+    expect(rebuilt.value.every((e: EventSummary) => e.origin === "rebuilt")).toBe(true);
+    expect((await call("/api/events?origin=replayed", READ)).status).toBe(400);
+
+    const metrics = await (await call("/metrics")).text();
+    for (const id of subscriptionIds.values()) {
+      const lines = metrics.split("\n").filter((line) => line.startsWith("hookrelay_subscription_status{") && line.includes(`subscription_id="${id}"`));
+      expect(lines.filter((line) => line.endsWith(" 1"))).toHaveLength(1);
+    }
+    expect(metrics).toMatch(/hookrelay_reconciled_events_total\{origin="rebuilt",event_type="git.push"\} [1-9]/);
+    expect(metrics).toMatch(/hookrelay_reconcile_runs_total\{result="succeeded"\} [1-9]/);
+    expect(metrics).toMatch(/hookrelay_reconcile_last_success_timestamp_seconds \d{10}/);
+  });
+
   test("on a rate-limited stand-in the run waits as Retry-After says and still gets every event", async () => {
     await endpoint.stop();
     const repository = devhost.state.data.repositories.find((r) => r.projectId === SEED_PROJECT.id)!.name;
