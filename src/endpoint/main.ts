@@ -50,7 +50,12 @@ async function main(): Promise<void> {
   const ingestTokens = resolveTokens(config.tokens, config, "ingest-token", "ingest");
   const readTokens = resolveTokens(config.readTokens, config, "read-token", "read API");
   const https = config.tls && readTls(config.tls);
-  const reconcile = config.reconcile && { ...config.reconcile, client: await adoClient(config.reconcile) };
+  const reconcile = config.reconcile && {
+    client: await adoClient(config.reconcile),
+    publicUrls: config.reconcile.publicUrls,
+    intervalMs: config.reconcile.intervalMs,
+    windowMs: config.reconcile.windowMs,
+  };
 
   const logger = { level: config.logLevel };
   const store = await openStore(config.db, {

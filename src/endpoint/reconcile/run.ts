@@ -40,13 +40,14 @@ async function reconcileSubscription(context: RunContext, subscription: WatchedS
   const { eventType } = subscription;
   const rebuildable = isRebuildable(eventType);
   const rebuild = rebuildable ? await rebuildFromGit(shared, { ...subscription, eventType }, from) : undefined;
+  const windows = dropWindows(await context.ledger.statusHistory(subscription.id));
   const unrecoverable: Unrecoverable[] = [...history.unrecoverable];
   if (!rebuildable) {
-    // Truncated history and withheld payloads of an event type the Git history cannot give back.
+    // Truncated history, and whatever was dropped in the window, of a type the Git history cannot give back.
     unrecoverable.push(...history.truncated);
-    for (const item of unrecoverable) if (item.reason === "history_scrubbed") item.reason = "event_type_not_rebuildable";
+    const dropped = windows.filter((window) => (window.to === undefined ? now : Date.parse(window.to)) >= from);
+    unrecoverable.push(...dropped.map((window) => ({ reason: "event_type_not_rebuildable" as const, window })));
   }
-  const windows = dropWindows(await context.ledger.statusHistory(subscription.id));
   return {
     subscriptionId: subscription.id,
     eventType: subscription.eventType,

@@ -8,7 +8,7 @@ export type UnrecoverableReason =
   | "older_than_history"
   /** History holds a "Truncated" resource and the event type cannot be rebuilt from Git. */
   | "truncated_not_rebuildable"
-  /** Dropped while on probation (no trace) or scrubbed, and its type cannot be rebuilt from Git. */
+  /** Dropped while on probation or disabled (no trace, so no count: the window is given), of a type Git cannot give back. */
   | "event_type_not_rebuildable"
   /** The token's user may not view the subscription's diagnostics (not its creator nor a project admin). */
   | "history_scrubbed";
@@ -18,6 +18,8 @@ export interface Unrecoverable {
   eventId?: string;
   notificationId?: number;
   createdDate?: string;
+  /** For events Azure DevOps dropped: the span in which it did. */
+  window?: DropWindow;
 }
 
 export interface SubscriptionReport {
