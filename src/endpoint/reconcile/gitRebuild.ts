@@ -57,43 +57,50 @@ export function rebuiltEventId(naturalKey: string): string {
 
 const REBUILT_NOTE = "(Rebuilt by Hook Relay from the Git history: Azure DevOps did not deliver this event.)";
 
+const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+/** The texts Azure DevOps renders server-side, rebuilt plainly and marked; names and titles escaped in the html. */
 function messages(text: string) {
   const marked = `${text} ${REBUILT_NOTE}`;
-  return { message: { text: marked, html: marked, markdown: marked }, detailedMessage: { text: marked, html: marked, markdown: marked } };
+  const message = { text: marked, html: marked.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]), markdown: marked };
+  return { message, detailedMessage: message };
 }
 
 function shortRef(ref: string | undefined): string {
   return (ref ?? "").replace(/^refs\/heads\//, "");
 }
 
-export function buildEvent(
-  subscription: WatchedSubscription,
-  eventType: KeyedEventType,
-  naturalKey: string,
-  resource: GitPush | GitPullRequest,
-  context: Pick<RebuildContext, "collectionId">,
-  createdDate: string,
-  text: string,
-): Record<string, unknown> {
-  const projectId = (resource as { repository?: GitRepository }).repository?.project?.id ?? subscription.publisherInputs.projectId;
+/** A Git change found in the window, as the event to rebuild for it. */
+interface Change {
+  eventType: KeyedEventType;
+  naturalKey: string;
+  resource: GitPush | GitPullRequest;
+  /** When the change happened: the push's date, the pull request's creation or closing. */
+  createdDate: string;
+  /** What the event's message says, before it is marked as rebuilt. */
+  text: string;
+}
+
+/** The event in the shape Azure DevOps publishes it (samples/payloads). */
+export function buildEvent(subscription: WatchedSubscription, change: Change, collectionId: string): Record<string, unknown> {
+  const projectId = (change.resource as { repository?: GitRepository }).repository?.project?.id ?? subscription.publisherInputs.projectId;
   return {
     subscriptionId: subscription.id,
-    id: rebuiltEventId(naturalKey),
-    eventType,
+    id: rebuiltEventId(change.naturalKey),
+    eventType: change.eventType,
     publisherId: "tfs",
-    ...messages(text),
-    resource,
+    ...messages(change.text),
+    resource: change.resource,
     resourceVersion: "1.0",
-    resourceContainers: {
-      collection: { id: context.collectionId },
-      account: { id: context.collectionId },
-      project: { id: projectId },
-    },
-    createdDate,
+    resourceContainers: { collection: { id: collectionId }, account: { id: collectionId }, project: { id: projectId } },
+    createdDate: change.createdDate,
   };
 }
 
-async function store(context: RebuildContext, subscription: WatchedSubscription, naturalKey: string, event: Record<string, unknown>): Promise<boolean> {
+/** Stores the rebuilt event of a change; false when the store already held the change after all. */
+async function storeRebuilt(context: RebuildContext, subscription: WatchedSubscription, change: Change): Promise<boolean> {
+  const event = buildEvent(subscription, change, context.collectionId);
+  const naturalKey = change.naturalKey;
   const outcome = await context.record({
     channel: subscription.channel,
     eventId: String(event.id),
@@ -146,8 +153,8 @@ async function rebuildPushes(context: RebuildContext, subscription: WatchedSubsc
         const push = await context.client.get<GitPush>(`${base}/${listed.pushId}`, { includeCommits: PUSH_COMMITS, includeRefUpdates: true }, context.signal);
         const ref = shortRef(push.refUpdates?.[0]?.name);
         const text = `${push.pushedBy?.displayName ?? "Someone"} pushed updates to ${push.repository?.name ?? repositoryId}:${ref}.`;
-        const event = buildEvent(subscription, "git.push", key, push, context, String(push.date), text);
-        if (await store(context, subscription, key, event)) scan.rebuilt++;
+        const change = { eventType: "git.push" as const, naturalKey: key, resource: push, createdDate: String(push.date), text };
+        if (await storeRebuilt(context, subscription, change)) scan.rebuilt++;
         else scan.alreadyHeld++;
       }
       if (pushes.length < PUSHES_PAGE) break;
@@ -194,8 +201,7 @@ async function rebuildPullRequests(context: RebuildContext, subscription: Watche
     const what = merged ? "completed" : "created";
     const text = `${who} ${what} pull request ${pullRequest.pullRequestId} (${pullRequest.title ?? ""}) in ${pullRequest.repository?.name ?? ""}.`;
     const date = String((merged ? pullRequest.closedDate : pullRequest.creationDate) ?? new Date(context.now).toISOString());
-    const event = buildEvent(subscription, eventType, key, pullRequest, context, date, text);
-    if (await store(context, subscription, key, event)) scan.rebuilt++;
+    if (await storeRebuilt(context, subscription, { eventType, naturalKey: key, resource: pullRequest, createdDate: date, text })) scan.rebuilt++;
     else scan.alreadyHeld++;
   }
 }

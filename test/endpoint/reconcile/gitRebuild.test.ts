@@ -91,13 +91,17 @@ test("pull requests: created from those opened in the window, merged from those 
   const created = await watched("git.pullrequest.created", { repository: repository.id });
   const merged = await watched("git.pullrequest.merged", { repository: repository.id });
   const opened = raise({ eventType: "git.pullrequest.created", repository: repository.name });
-  const stillOpen = raise({ eventType: "git.pullrequest.created", repository: repository.name });
+  const stillOpen = raise({ eventType: "git.pullrequest.created", repository: repository.name, overrides: { resource: { title: "<img src=x onerror=alert(1)>" } } });
   const completed = raise({ eventType: "git.pullrequest.merged", repository: repository.name, pullRequestId: opened.resource.pullRequestId });
 
   const ledger = new MemoryLedger();
   expect(await rebuildFromGit(context(ledger), created, Date.parse(created.createdDate))).toMatchObject({ changes: 2, rebuilt: 2 });
   expect(await rebuildFromGit(context(ledger), merged, Date.parse(merged.createdDate))).toMatchObject({ changes: 1, rebuilt: 1 });
   expect(ledger.stored.map((d) => d.naturalKey).sort()).toEqual([naturalKeyOf(opened), naturalKeyOf(stillOpen), naturalKeyOf(completed)].sort());
+  const titled = JSON.parse(ledger.stored.find((d) => d.naturalKey === naturalKeyOf(stillOpen))!.body);
+  expect(titled.message.text).toContain("<img src=x onerror=alert(1)>");
+  expect(titled.message.html).toContain("&lt;img src=x onerror=alert(1)&gt;");
+  expect(titled.message.html).not.toContain("<img");
   const mergeEvent = JSON.parse(ledger.stored.find((d) => d.facts.eventType === "git.pullrequest.merged")!.body);
   expect(mergeEvent.resource).toMatchObject({ pullRequestId: opened.resource.pullRequestId, lastMergeCommit: { commitId: completed.resource.lastMergeCommit.commitId } });
 });
