@@ -68,7 +68,9 @@ export class Reconciler {
       const subscriptions = await reconcileOnce(await this.context());
       run = this.record(id, startedAt, "succeeded", client.calls - callsBefore, subscriptions);
     } catch (error) {
-      run = { ...this.record(id, startedAt, "failed", client.calls - callsBefore), error: (error as Error).message };
+      // Cut short by shutdown, the run is interrupted like one a kill stopped; the next one resumes it.
+      const result = this.abort.signal.aborted ? "interrupted" : "failed";
+      run = { ...this.record(id, startedAt, result, client.calls - callsBefore), error: (error as Error).message };
     }
     await ledger.finishRun(run);
     this.options.onRun?.(run);
