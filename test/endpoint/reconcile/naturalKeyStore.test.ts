@@ -6,6 +6,8 @@
 import { extractFacts } from "../../../src/contract/facts";
 import { naturalKeyOf } from "../../../src/contract/naturalKey";
 import type { Delivery, EventOrigin, EventStore } from "../../../src/endpoint/store/types";
+import { Client } from "pg";
+import { openStore } from "../../../src/endpoint/store";
 import { loadSample, StoreFactory, type StoreKind } from "../helpers";
 
 function delivery(id: string, origin: EventOrigin, receivedAt = 1_000): Delivery {
@@ -62,5 +64,49 @@ describe.each<StoreKind>(["sqlite", "sqlite-threaded", "postgres"])("natural key
     expect((await store.query({ limit: 10, origin: "rebuilt" })).events.map((e) => e.id)).toEqual(["r"]);
     expect((await store.query({ limit: 10, origin: "delivered" })).events.map((e) => e.id)).toEqual(["plain"]);
     expect((await store.eventsAfter(store.parsePosition("0")!, { origin: "rebuilt" }, 10)).map((e) => e.origin)).toEqual(["rebuilt"]);
+  });
+});
+
+describe("PostgreSQL replicas", () => {
+  const stores = new StoreFactory("postgres");
+  afterAll(() => stores.cleanup());
+
+  test("only one replica reconciles at a time; the lock is free again once its run ends", async () => {
+    const url = await stores.url();
+    const [one, two] = [await openStore(url), await openStore(url)];
+    try {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const running = one.ledger.exclusively(() => held);
+      // Wait until the first replica holds the lock, then try from the second.
+      let attempt = await two.ledger.exclusively(async () => "ran");
+      while (attempt.ran) attempt = await two.ledger.exclusively(async () => "ran");
+      expect(attempt).toEqual({ ran: false });
+      release();
+      expect(await running).toEqual({ ran: true, value: undefined });
+      expect(await two.ledger.exclusively(async () => "ran")).toEqual({ ran: true, value: "ran" });
+    } finally {
+      await one.close();
+      await two.close();
+    }
+  });
+
+  test("a run marked running by a replica that died becomes interrupted when the next one begins", async () => {
+    const url = await stores.url();
+    const store = await openStore(url);
+    try {
+      const dead = await store.ledger.beginRun(1_000);
+      const next = await store.ledger.beginRun(2_000);
+      await store.ledger.finishRun({ id: next, startedAt: new Date(2_000).toISOString(), endedAt: new Date(3_000).toISOString(), result: "succeeded", calls: 3, subscriptions: [] });
+      expect(await store.ledger.lastRun()).toMatchObject({ id: next, result: "succeeded", calls: 3 });
+      expect(await store.ledger.lastSuccessfulRun()).toMatchObject({ id: next });
+      const client = new Client({ connectionString: url });
+      await client.connect();
+      const { rows } = await client.query("SELECT id, result FROM reconcile_runs ORDER BY id");
+      await client.end();
+      expect(rows.map((row) => [Number(row.id), row.result])).toEqual([[dead, "interrupted"], [next, "succeeded"]]);
+    } finally {
+      await store.close();
+    }
   });
 });
