@@ -55,7 +55,7 @@ export class MemoryLedger implements ReconcileLedger {
     return [...this.runs].reverse().find((run) => run.result === "succeeded");
   }
 
-  async exclusively<T>(work: () => Promise<T>) {
-    return { ran: true as const, value: await work() };
+  async exclusively<T>(work: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }> {
+    return { ran: true, value: await work() };
   }
 }

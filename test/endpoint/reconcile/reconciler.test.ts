@@ -28,7 +28,7 @@ test("a second run asked for while one is under way is refused; the first is rec
 
 test("while another replica holds the lock, nothing runs here", async () => {
   const ledger = new MemoryLedger();
-  ledger.exclusively = async () => ({ ran: false });
+  jest.spyOn(ledger, "exclusively").mockResolvedValue({ ran: false });
   const start = reconciler(ledger).runNow();
   expect(start.started && (await start.run)).toBeUndefined();
   expect(await ledger.lastRun()).toBeUndefined();
