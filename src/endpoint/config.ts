@@ -1,4 +1,5 @@
 /** Endpoint configuration from the environment, overridden by matching command-line flags. */
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { SqliteSynchronous } from "./store/sqlite";
 import { DEFAULT_STREAM_BUFFERS, type StreamBuffers } from "./streamClients";
@@ -24,6 +25,18 @@ export interface EndpointConfig {
   tls?: { certFile: string; keyFile: string };
   timeouts: Required<Pick<ServerTimeouts, "requestMs" | "headersMs" | "keepAliveMs">>;
   streamBuffers: StreamBuffers;
+  /** Reconciliation with Azure DevOps (../reconcile); undefined unless HOOKRELAY_ADO_URL is set. */
+  reconcile?: ReconcileConfig;
+}
+
+export interface ReconcileConfig {
+  organizationUrl: string;
+  /** A personal access token with Code (Read); never logged. */
+  token: string;
+  /** URL prefixes Azure DevOps delivers to: a subscription whose URL starts with one delivers here. */
+  publicUrls: string[];
+  intervalMs: number;
+  windowMs: number;
 }
 
 export class ConfigError extends Error {
@@ -50,6 +63,12 @@ const SETTINGS = {
   keepAliveTimeout: { env: "HOOKRELAY_KEEP_ALIVE_TIMEOUT_MS", flag: "keep-alive-timeout-ms" },
   streamClientBuffer: { env: "HOOKRELAY_STREAM_CLIENT_BUFFER_BYTES", flag: "stream-client-buffer-bytes" },
   streamTotalBuffer: { env: "HOOKRELAY_STREAM_TOTAL_BUFFER_BYTES", flag: "stream-total-buffer-bytes" },
+  adoUrl: { env: "HOOKRELAY_ADO_URL", flag: "ado-url" },
+  adoToken: { env: "HOOKRELAY_ADO_TOKEN", flag: "ado-token" },
+  adoTokenFile: { env: "HOOKRELAY_ADO_TOKEN_FILE", flag: "ado-token-file" },
+  publicUrl: { env: "HOOKRELAY_PUBLIC_URL", flag: "public-url" },
+  reconcileInterval: { env: "HOOKRELAY_RECONCILE_INTERVAL_S", flag: "reconcile-interval-s" },
+  reconcileWindow: { env: "HOOKRELAY_RECONCILE_WINDOW_H", flag: "reconcile-window-h" },
 } as const;
 
 export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
@@ -96,7 +115,68 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): EndpointConf
       perClientBytes: integer(read("streamClientBuffer"), "stream-client-buffer-bytes", DEFAULT_STREAM_BUFFERS.perClientBytes, 1024),
       totalBytes: integer(read("streamTotalBuffer"), "stream-total-buffer-bytes", DEFAULT_STREAM_BUFFERS.totalBytes, 1024),
     },
+    reconcile: reconcileConfig(read),
   };
+}
+
+export const DEFAULT_RECONCILE_INTERVAL_S = 300;
+export const DEFAULT_RECONCILE_WINDOW_H = 168;
+
+function reconcileConfig(read: (key: keyof typeof SETTINGS) => string | undefined): ReconcileConfig | undefined {
+  const url = read("adoUrl");
+  if (url === undefined) {
+    const stray = (["adoToken", "adoTokenFile", "publicUrl"] as const).find((key) => read(key) !== undefined);
+    if (stray) throw new ConfigError(`--${SETTINGS[stray].flag} needs --ado-url (HOOKRELAY_ADO_URL), the organization to reconcile with.`);
+    return undefined;
+  }
+  const publicUrls = (read("publicUrl") ?? "").split(",").map((u) => u.trim()).filter((u) => u.length > 0);
+  if (publicUrls.length === 0) {
+    throw new ConfigError("--public-url (HOOKRELAY_PUBLIC_URL) is required with --ado-url: the URL(s) Azure DevOps delivers to, so the endpoint knows its subscriptions.");
+  }
+  return {
+    organizationUrl: organizationUrl(url),
+    token: adoToken(read("adoToken"), read("adoTokenFile")),
+    publicUrls: publicUrls.map((u) => checkedUrl(u, "public-url")),
+    intervalMs: integer(read("reconcileInterval"), "reconcile-interval-s", DEFAULT_RECONCILE_INTERVAL_S, 1) * 1000,
+    windowMs: integer(read("reconcileWindow"), "reconcile-window-h", DEFAULT_RECONCILE_WINDOW_H, 1) * 3600 * 1000,
+  };
+}
+
+function checkedUrl(value: string, name: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`--${name} must be a URL, got "${value}".`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw new ConfigError(`--${name} must be an https:// URL, got "${value}".`);
+  return value;
+}
+
+/** https, or http on loopback only: the token goes with every call. */
+function organizationUrl(value: string): string {
+  const url = new URL(checkedUrl(value, "ado-url"));
+  const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
+  if (url.protocol === "http:" && !loopback) {
+    throw new ConfigError(`--ado-url must be https:// (http:// only for 127.0.0.1 or localhost): the access token is sent with every call.`);
+  }
+  return value;
+}
+
+/** The token itself, or the first line of the file that holds it; the value never appears in a message. */
+function adoToken(token: string | undefined, file: string | undefined): string {
+  if (token !== undefined && file !== undefined) throw new ConfigError("Give --ado-token or --ado-token-file (HOOKRELAY_ADO_TOKEN or HOOKRELAY_ADO_TOKEN_FILE), not both.");
+  if (token !== undefined) return token;
+  if (file === undefined) throw new ConfigError("--ado-url needs a personal access token with Code (Read): --ado-token or --ado-token-file (HOOKRELAY_ADO_TOKEN, HOOKRELAY_ADO_TOKEN_FILE).");
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new ConfigError(`Cannot read --ado-token-file ${file}: ${(error as NodeJS.ErrnoException).code ?? "error"}.`);
+  }
+  const fromFile = text.split(/\r?\n/)[0].trim();
+  if (fromFile === "") throw new ConfigError(`--ado-token-file ${file} is empty.`);
+  return fromFile;
 }
 
 /** Node refuses a headers timeout longer than the request timeout; say so at start rather than fail later. */

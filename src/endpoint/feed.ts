@@ -4,6 +4,7 @@
  * as the store's commit follower reads them (publishSummaries).
  */
 import { EventEmitter } from "node:events";
+import { columnFieldsOf } from "./store/columns";
 import type { Delivery, DeliveryOutcome, EventSummary } from "./store/types";
 
 export class EventFeed {
@@ -39,26 +40,8 @@ function byRowId(a: EventSummary, b: EventSummary): number {
   return difference < 0n ? -1 : difference > 0n ? 1 : 0;
 }
 
+/** publish() is used only where row ids follow commit order (SQLite), so the row id is the position. */
 function summaryOf(delivery: Delivery, outcome: DeliveryOutcome): EventSummary {
-  const { facts } = delivery;
-  const receivedAt = new Date(delivery.receivedAt).toISOString();
-  return {
-    rowId: outcome.rowId,
-    // publish() is used only where row ids follow commit order (SQLite), so the row id is the position.
-    position: outcome.rowId,
-    channel: delivery.channel,
-    id: delivery.eventId,
-    eventType: facts.eventType,
-    known: facts.known,
-    projectId: facts.projectId ?? null,
-    repositoryId: facts.repositoryId ?? null,
-    repositoryName: facts.repositoryName ?? null,
-    refs: facts.refs,
-    pullRequestId: facts.pullRequestId ?? null,
-    actor: facts.actor ?? null,
-    createdDate: facts.createdDate ?? null,
-    receivedAt,
-    lastReceivedAt: receivedAt,
-    receiptCount: outcome.receiptCount,
-  };
+  const fields = columnFieldsOf({ delivery, receiptCount: outcome.receiptCount, lastReceivedAt: delivery.receivedAt });
+  return { rowId: outcome.rowId, position: outcome.rowId, ...fields };
 }

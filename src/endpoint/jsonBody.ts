@@ -1,6 +1,6 @@
 /**
  * The only body parser: JSON (application/json, application/*+json, any charset parameter),
- * kept as the exact text received on `request.rawBody` and parsed once.
+ * kept as the exact text received (rawBodyOf) and parsed once.
  * Refused with 400, because the stored raw body must mean what we indexed and Azure DevOps never
  * sends any of them: nesting deeper than MAX_JSON_DEPTH, a key repeated in one object (JSON.parse
  * keeps the last one silently), "__proto__" keys and "constructor.prototype" (safer than storing
@@ -9,10 +9,12 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { RequestError } from "./errors";
 
-declare module "fastify" {
-  interface FastifyRequest {
-    rawBody?: string;
-  }
+/** Per request: the body's text exactly as received, null until a JSON body was read. */
+const RAW_BODY = "rawBody";
+
+/** The exact text of the request's JSON body, if it had one. */
+export function rawBodyOf(request: FastifyRequest): string | undefined {
+  return request.getDecorator<string | null>(RAW_BODY) ?? undefined;
 }
 
 /**
@@ -25,6 +27,7 @@ export const MAX_JSON_DEPTH = 64;
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 export function registerJsonBody(app: FastifyInstance): void {
+  app.decorateRequest(RAW_BODY, null);
   app.removeAllContentTypeParsers();
   const parse = (request: FastifyRequest, body: Buffer, done: (error: Error | null, value?: unknown) => void) => {
     let text: string;
@@ -35,7 +38,7 @@ export function registerJsonBody(app: FastifyInstance): void {
     }
     const problem = findShapeProblem(text);
     if (problem) return done(problem);
-    request.rawBody = text;
+    request.setDecorator(RAW_BODY, text);
     // Plain JSON.parse is safe here: the scan above already refused the keys that could pollute a prototype.
     try {
       done(null, JSON.parse(text));

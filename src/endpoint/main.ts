@@ -1,6 +1,7 @@
 /** `npm start`: configuration, store, HTTP server, graceful shutdown. */
 import { readFileSync } from "node:fs";
-import { ConfigError, loadConfig, type EndpointConfig } from "./config";
+import { ConfigError, loadConfig, type EndpointConfig, type ReconcileConfig } from "./config";
+import { AdoClient, AdoError } from "./reconcile/client";
 import { buildServer } from "./server";
 import { openStore } from "./store";
 import { loadOrCreateToken } from "./tokens";
@@ -29,11 +30,32 @@ function readTls(files: { certFile: string; keyFile: string }): { cert: Buffer; 
   return { cert: read(files.certFile, "certificate"), key: read(files.keyFile, "key") };
 }
 
+/** The client reconciliation uses, once Azure DevOps has accepted its token: a rejected one stops the start. */
+async function adoClient(config: ReconcileConfig): Promise<AdoClient> {
+  const client = new AdoClient({ organizationUrl: config.organizationUrl, token: config.token });
+  try {
+    const user = await client.whoAmI();
+    process.stdout.write(`Reconciling with ${config.organizationUrl} as ${user.displayName}\n`);
+  } catch (error) {
+    if (error instanceof AdoError && (error.status === 401 || error.status === 403)) {
+      throw new ConfigError(`Azure DevOps rejected HOOKRELAY_ADO_TOKEN (${error.status}) at ${config.organizationUrl}: give a valid personal access token with Code (Read).`);
+    }
+    throw new ConfigError(`Cannot reach Azure DevOps at ${config.organizationUrl} to check HOOKRELAY_ADO_TOKEN: ${(error as Error).message}`);
+  }
+  return client;
+}
+
 async function main(): Promise<void> {
   const config = loadConfig(process.argv.slice(2), process.env);
   const ingestTokens = resolveTokens(config.tokens, config, "ingest-token", "ingest");
   const readTokens = resolveTokens(config.readTokens, config, "read-token", "read API");
   const https = config.tls && readTls(config.tls);
+  const reconcile = config.reconcile && {
+    client: await adoClient(config.reconcile),
+    publicUrls: config.reconcile.publicUrls,
+    intervalMs: config.reconcile.intervalMs,
+    windowMs: config.reconcile.windowMs,
+  };
 
   const logger = { level: config.logLevel };
   const store = await openStore(config.db, {
@@ -53,6 +75,7 @@ async function main(): Promise<void> {
     https,
     timeouts: config.timeouts,
     streamBuffers: config.streamBuffers,
+    reconcile,
   });
 
   let stopping = false;

@@ -11,6 +11,10 @@ export interface EndpointMetrics {
   queueDepth: Gauge;
   streamClients: Gauge;
   slowStreamClients: Counter;
+  reconciledEvents: Counter<"origin" | "event_type">;
+  reconcileRuns: Counter<"result">;
+  lastReconcileSuccess: Gauge;
+  subscriptionStatus: Gauge<"subscription_id" | "event_type" | "channel" | "status">;
 }
 
 export function createMetrics(options: { processMetrics: boolean; queueDepth: () => number; streamClients: () => number }): EndpointMetrics {
@@ -54,6 +58,29 @@ export function createMetrics(options: { processMetrics: boolean; queueDepth: ()
     slowStreamClients: new Counter({
       name: "hookrelay_stream_slow_disconnects_total",
       help: "Stream clients disconnected because they fell too far behind (they resume with Last-Event-ID).",
+      registers: [registry],
+    }),
+    reconciledEvents: new Counter({
+      name: "hookrelay_reconciled_events_total",
+      help: "Events reconciliation stored: recovered from Azure DevOps's notification history or rebuilt from the Git history.",
+      labelNames: ["origin", "event_type"],
+      registers: [registry],
+    }),
+    reconcileRuns: new Counter({
+      name: "hookrelay_reconcile_runs_total",
+      help: "Reconciliation runs this process made, by result.",
+      labelNames: ["result"],
+      registers: [registry],
+    }),
+    lastReconcileSuccess: new Gauge({
+      name: "hookrelay_reconcile_last_success_timestamp_seconds",
+      help: "When the last successful reconciliation run of this process ended (Unix time).",
+      registers: [registry],
+    }),
+    subscriptionStatus: new Gauge({
+      name: "hookrelay_subscription_status",
+      help: "Each subscription delivering here, as Azure DevOps last reported it: 1 for its status, 0 for the others.",
+      labelNames: ["subscription_id", "event_type", "channel", "status"],
       registers: [registry],
     }),
   };

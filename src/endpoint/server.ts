@@ -16,6 +16,12 @@ import { timeoutOptions, type ServerTimeouts } from "./timeouts";
 import type { EventStore } from "./store/types";
 import { DeliveryWriter } from "./writer";
 import { DEFAULT_BODY_LIMIT } from "./config";
+import type { AdoClient } from "./reconcile/client";
+import { Reconciler } from "./reconcile/reconciler";
+import { SUBSCRIPTION_STATUSES } from "./reconcile/subscriptions";
+import type { RunRecord } from "./reconcile/types";
+import { reconciliationRoutes } from "./routes/reconciliation";
+import type { EndpointMetrics } from "./metrics";
 
 export interface ServerOptions {
   store: EventStore;
@@ -45,10 +51,13 @@ export interface ServerOptions {
   https?: { key: string | Buffer; cert: string | Buffer };
   /** Request, header and keep-alive timeouts; see timeouts.ts for the defaults. */
   timeouts?: ServerTimeouts;
+  /** Reconcile with Azure DevOps in the background (see reconcile/); off when absent. */
+  reconcile?: { client: AdoClient; publicUrls: string[]; intervalMs: number; windowMs: number };
 }
 
 export interface EndpointServer extends FastifyInstance {
   retention: RetentionSweeper;
+  reconciler?: Reconciler;
 }
 
 export function buildServer(options: ServerOptions): EndpointServer {
@@ -94,6 +103,16 @@ export function buildServer(options: ServerOptions): EndpointServer {
     onSwept: (deleted) => app.log.info({ deleted }, "retention sweep"),
   });
 
+  const reconciler =
+    options.reconcile &&
+    new Reconciler({
+      ...options.reconcile,
+      ledger: store.ledger,
+      record: (delivery) => writer.write(delivery),
+      onRun: (run) => reportRun(app, metrics, run),
+      onError: (error) => app.log.warn({ err: error }, "reconciliation run failed"),
+    });
+
   app.setErrorHandler(errorHandler);
   refuseUnrouted(app);
   answerExpectations(app);
@@ -110,6 +129,7 @@ export function buildServer(options: ServerOptions): EndpointServer {
     replayLimit: options.streamReplayLimit ?? 10_000,
     clients: streamClients,
   });
+  app.register(reconciliationRoutes, { readCheck, writeCheck: ingestCheck, ledger: store.ledger, reconciler });
   app.register(healthRoutes, {
     store,
     metrics,
@@ -122,6 +142,7 @@ export function buildServer(options: ServerOptions): EndpointServer {
   let stopWatching: (() => Promise<void>) | undefined;
   app.addHook("onReady", async () => {
     retention.start();
+    reconciler?.start();
     stopWatching = await store.followCommits?.({
       onEvents: (events) => feed.publishSummaries(events),
       onError: (error) => app.log.warn({ err: error }, "following the commits of every replica"),
@@ -129,11 +150,41 @@ export function buildServer(options: ServerOptions): EndpointServer {
   });
   // Answer every delivery already queued before the store is closed by the caller.
   app.addHook("onClose", async () => {
+    await reconciler?.stop();
     await retention.stop();
     await writer.close();
     await stopWatching?.();
   });
-  return Object.assign(app, { retention }) as EndpointServer;
+  return Object.assign(app, { retention, reconciler }) as EndpointServer;
+}
+
+/** A log line and the metrics of each run: stored events by origin and type, results, subscription statuses. */
+function reportRun(app: FastifyInstance, metrics: EndpointMetrics, run: RunRecord): void {
+  metrics.reconcileRuns.inc({ result: run.result });
+  if (run.result === "succeeded") metrics.lastReconcileSuccess.set(Date.parse(run.endedAt ?? "") / 1000);
+  const subscriptions = run.subscriptions ?? [];
+  if (run.result === "succeeded") metrics.subscriptionStatus.reset();
+  for (const report of subscriptions) {
+    metrics.reconciledEvents.inc({ origin: "recovered", event_type: report.eventType }, report.history.recovered);
+    metrics.reconciledEvents.inc({ origin: "rebuilt", event_type: report.eventType }, report.git?.rebuilt ?? 0);
+    for (const status of SUBSCRIPTION_STATUSES) {
+      const labels = { subscription_id: report.subscriptionId, event_type: report.eventType, channel: report.channel, status };
+      metrics.subscriptionStatus.set(labels, report.status === status ? 1 : 0);
+    }
+  }
+  const total = (pick: (r: (typeof subscriptions)[number]) => number) => subscriptions.reduce((sum, r) => sum + pick(r), 0);
+  app.log.info(
+    {
+      result: run.result,
+      error: run.error,
+      calls: run.calls,
+      subscriptions: subscriptions.length,
+      recovered: total((r) => r.history.recovered),
+      rebuilt: total((r) => r.git?.rebuilt ?? 0),
+      unrecoverable: total((r) => r.unrecoverable.length),
+    },
+    "reconciliation run",
+  );
 }
 
 /**

@@ -10,7 +10,8 @@
  * Azure DevOps is never asked to retry an event that could never be stored.
  */
 import { isStoreOutage } from "./store/outage";
-import { factless, storableDelivery } from "./store/storable";
+import { storableDelivery } from "./store/columns";
+import { factless } from "./store/storable";
 import type { Delivery, DeliveryOutcome, EventStore } from "./store/types";
 
 export interface WriterOptions {

@@ -6,7 +6,7 @@ import { Writable } from "node:stream";
 import { parseTransactionPosition } from "../../src/endpoint/cursor";
 import { buildServer, type EndpointServer, type ServerOptions } from "../../src/endpoint/server";
 import type { EventStore } from "../../src/endpoint/store/types";
-import { expectedFacts, loadSample, SAMPLE_FILES, StoreFactory, type Sample, type StoreKind } from "./helpers";
+import { expectedFacts, loadSample, SAMPLE_FILES, StoreFactory, unusedLedger, type Sample, type StoreKind } from "./helpers";
 
 const INGEST = "ingest-token-0123456789abcdef";
 const ROTATED = "ingest-token-rotated-456789abcdef";
@@ -355,7 +355,7 @@ describe("when the store fails", () => {
       throw new Error("connection refused");
     };
     return {
-      kind: "postgres", recordBatch: refuse, query: refuse, eventsAfter: refuse, parsePosition: parseTransactionPosition, get: refuse, prune: refuse,
+      kind: "postgres", ledger: unusedLedger(), recordBatch: refuse, query: refuse, eventsAfter: refuse, parsePosition: parseTransactionPosition, get: refuse, prune: refuse,
       ping: refuse, close: async () => undefined, ...overrides,
     };
   }

@@ -9,6 +9,7 @@ import { startTestPostgres, type TestPostgres } from "../support/postgres";
 import { openStore, sqliteFilename } from "../../src/endpoint/store";
 import { ThreadedSqliteStore } from "../../src/endpoint/store/sqliteThreaded";
 import type { Delivery, EventStore } from "../../src/endpoint/store/types";
+import type { ReconcileLedger } from "../../src/endpoint/reconcile/types";
 
 export const SAMPLE_FILES = [
   "git.push.json",
@@ -126,6 +127,17 @@ export class StoreFactory {
   }
 }
 
+/** A ledger for test stores of endpoints that do not reconcile: every call fails. */
+export function unusedLedger(): ReconcileLedger {
+  const refuse = async (): Promise<never> => {
+    throw new Error("this test store keeps no reconciliation records");
+  };
+  return {
+    hasEvent: refuse, hasNaturalKey: refuse, countEvents: refuse, observeStatus: refuse, statusHistory: refuse, beginRun: refuse,
+    finishRun: refuse, lastRun: refuse, lastSuccessfulRun: refuse, exclusively: refuse,
+  };
+}
+
 /**
  * A store in memory for HTTP-level tests: it keeps what it is asked to commit in `stored`, and its
  * commits throw while `failing` is set; reads and pings keep working, as on a full disk.
@@ -133,6 +145,7 @@ export class StoreFactory {
 export function memoryStore(): EventStore & { failing: boolean; stored: Delivery[] } {
   return {
     kind: "sqlite",
+    ledger: unusedLedger(),
     failing: false,
     stored: [],
     async recordBatch(deliveries) {

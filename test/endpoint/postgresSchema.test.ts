@@ -17,7 +17,7 @@ test("migrations run once, even when the store is opened again, and leave an ind
   await client.connect();
   try {
     const versions = await client.query<{ version: number }>("SELECT version FROM hookrelay_migrations ORDER BY version");
-    expect(versions.rows.map((row) => row.version)).toEqual([1, 2, 3, 4]);
+    expect(versions.rows.map((row) => row.version)).toEqual([1, 2, 3, 4, 5, 6]);
     const indexes = await client.query<{ indexname: string; indexdef: string }>("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'events'");
     const byName = new Map(indexes.rows.map((row) => [row.indexname, row.indexdef]));
     expect(byName.get("events_event_id_channel")).toMatch(/UNIQUE INDEX .* \(event_id, channel\)/);
@@ -74,7 +74,9 @@ test("migration 4 upgrades a store in place: older rows keep their id order ahea
   try {
     // A store as Hook Relay left it at migration 3, with rows in it.
     await (await openStore(url)).close();
-    await client.query("DROP INDEX events_position; ALTER TABLE events DROP COLUMN xid; DELETE FROM hookrelay_migrations WHERE version = 4");
+    await client.query(`DROP TABLE subscription_status, reconcile_runs; DROP INDEX events_origin, events_natural_key;
+      ALTER TABLE events DROP COLUMN origin, DROP COLUMN natural_key;
+      DROP INDEX events_position; ALTER TABLE events DROP COLUMN xid; DELETE FROM hookrelay_migrations WHERE version >= 4`);
     const old = await insertRowsDirectly(url);
     const store = (await openStore(url)) as PostgresStore;
     try {

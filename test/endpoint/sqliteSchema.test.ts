@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { extractFacts } from "../../src/contract/facts";
+import { naturalKeyOf } from "../../src/contract/naturalKey";
 import { SqliteStore } from "../../src/endpoint/store/sqlite";
 import type { EventQuery } from "../../src/endpoint/store/types";
 import { loadSample } from "./helpers";
@@ -61,6 +62,8 @@ test("a database written by Hook Relay 0.1 is upgraded in place, rows, ids, refs
   try {
     const kept = await store.get(push.eventId);
     expect(kept).toMatchObject({ rowId: String(lastInsertRowid), receiptCount: 2, body: push.body, refs: facts.refs });
+    // Schema 5 gives every stored event an origin, and a push the natural key of its change.
+    expect(kept).toMatchObject({ origin: "delivered", naturalKey: naturalKeyOf(JSON.parse(push.body)) });
     expect((await store.query({ limit: 10, ref: facts.refs[0] })).events.map((e) => e.id)).toEqual([push.eventId]);
     const [again] = await store.recordBatch([{ ...push, receivedAt: 3_000 }]);
     expect(again).toMatchObject({ duplicate: true, receiptCount: 3, rowId: String(lastInsertRowid) });
@@ -72,17 +75,20 @@ test("a database written by Hook Relay 0.1 is upgraded in place, rows, ids, refs
 
   const upgraded = new Database(filename, { readonly: true });
   const indexes = upgraded.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL").pluck().all();
-  expect(indexes.sort()).toEqual(["events_pull_request", "events_received", "events_repository_id", "events_repository_name", "events_type"]);
-  expect(upgraded.pragma("user_version", { simple: true })).toBe(3);
+  expect(indexes.sort()).toEqual([
+    "events_actor", "events_natural_key", "events_origin", "events_project", "events_pull_request", "events_received", "events_repository_id",
+    "events_repository_name", "events_type",
+  ]);
+  expect(upgraded.pragma("user_version", { simple: true })).toBe(5);
   upgraded.close();
 });
 
 test("a database from a newer Hook Relay is refused rather than rewritten", () => {
   const filename = join(dir, "events.db");
   const newer = new Database(filename);
-  newer.pragma("user_version = 4");
+  newer.pragma("user_version = 99");
   newer.close();
-  expect(() => new SqliteStore({ filename })).toThrow(/schema version 4.*Upgrade Hook Relay/);
+  expect(() => new SqliteStore({ filename })).toThrow(/schema version 99.*Upgrade Hook Relay/);
 });
 
 describe("list query plans", () => {
@@ -119,6 +125,8 @@ describe("list query plans", () => {
     ["repository, next page", { repository: "r", after: { receivedAt: 5, rowId: "3" } }, [/INDEX events_repository_id \(repository_id=\? AND received_at<\?\)/]],
     ["pull request and event type", { pullRequestId: 7, eventType: "git.pullrequest.updated" }, [/INDEX events_pull_request \(pull_request_id=\?\)/]],
     ["event type", { eventType: "git.push" }, [/INDEX events_type \(event_type=\?\)/]],
+    ["actor", { actor: "someone@example.com" }, [/INDEX events_actor \(actor=\?\)/]],
+    ["project", { projectId: "p" }, [/INDEX events_project \(project_id=\?\)/]],
   ])("%s: walks the most selective index newest first, never the whole table", async (_name, filter, expected) => {
     const plan = await planOf(() => store.query({ ...filter, limit: 50 }));
     for (const pattern of expected) expect(plan).toMatch(pattern);

@@ -1,5 +1,5 @@
 /** The azure-devops-extension-api enums the stand-in speaks, loadable in Node. */
-import "./nodeSelf";
+import "../../contract/nodeSelf";
 
 export { InputDataType, InputMode } from "azure-devops-extension-api/FormInput";
 export { AuthenticationType, NotificationResult, NotificationStatus, SubscriptionStatus } from "azure-devops-extension-api/ServiceHooks";

@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { CONSUMER_ID, consumer } from "../../contract/manifest";
 import { PUBLISHER_ID } from "../../contract/events";
-import { startCompanion, type Companion } from "./companion";
+import { companionIdentity, startCompanion, type Companion } from "./companion";
 import { FlagError, parseFlags } from "./flags";
 import { buildDevhost } from "./server";
 import { DevhostState, newSubscriptionBookkeeping } from "../core/state";
@@ -48,7 +48,9 @@ function addDemoSubscription(state: DevhostState, companion: Companion): void {
 async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2), process.env);
   const state = new DevhostState({ file: flags.stateFile });
-  const companion = await startCompanion({ port: flags.endpointPort });
+  const identity = companionIdentity();
+  // Set once the endpoint runs, which needs the devhost's URL; seeding before that adds the demo subscription after.
+  let companion: Companion | undefined;
   const devhost = buildDevhost({
     state,
     seed: flags.seed,
@@ -61,14 +63,18 @@ async function main(): Promise<void> {
     patUser: flags.patUser,
     personalAccessToken: flags.pat,
     rateLimit: { fraction: flags.rateLimit },
-    trustedCertificates: [companion.certificate, ...(flags.trustCertificate ? [readFileSync(flags.trustCertificate, "utf8")] : [])],
-    onSeed: (seeded) => addDemoSubscription(seeded, companion),
+    trustedCertificates: [identity.tls.cert, ...(flags.trustCertificate ? [readFileSync(flags.trustCertificate, "utf8")] : [])],
+    onSeed: (seeded) => companion && addDemoSubscription(seeded, companion),
   });
-  if (flags.seed) addDemoSubscription(state, companion);
-  const demoSubscriptionId = state.subscription(DEMO_SUBSCRIPTION_ID) ? DEMO_SUBSCRIPTION_ID : undefined;
   await devhost.app.listen({ port: flags.port, host: "127.0.0.1" });
   const { port } = devhost.app.server.address() as { port: number };
   const url = `http://127.0.0.1:${port}/`;
+  companion = await startCompanion(identity, {
+    port: flags.endpointPort,
+    reconcile: { organizationUrl: `${url}${state.organization}/`, token: devhost.personalAccessToken },
+  });
+  if (flags.seed) addDemoSubscription(state, companion);
+  const demoSubscriptionId = state.subscription(DEMO_SUBSCRIPTION_ID) ? DEMO_SUBSCRIPTION_ID : undefined;
 
   process.stdout.write(
     [
@@ -77,6 +83,8 @@ async function main(): Promise<void> {
       "",
       `  companion endpoint  ${companion.hooksUrl}   (read API: ${companion.origin}/api/events)`,
       `  read token          ${companion.readToken}`,
+      `  ingest token        ${companion.ingestToken}   (also starts a reconciliation: POST ${companion.origin}/api/reconciliation/run)`,
+      `  reconciliation      every 30 s with this stand-in (GET ${companion.origin}/api/reconciliation, read token)`,
       `  organization        ${url}${state.organization}/   (REST API under _apis/, bearer token from the host page)`,
       `  access token (PAT)  ${devhost.personalAccessToken}   (Basic auth, as ${devhost.patIdentity.displayName}; --pat-user changes whose)`,
       `  state               ${flags.stateFile ?? "in memory"}; time scale ${flags.timeScale}`,
@@ -111,7 +119,7 @@ async function main(): Promise<void> {
 
   const shutdown = async () => {
     await devhost.app.close();
-    await companion.close();
+    await companion?.close();
     process.exit(0);
   };
   process.on("SIGTERM", () => void shutdown());

@@ -2,11 +2,12 @@
  * The read API: GET /api/events (filtered, newest first in cursor pages, or oldest first after a
  * position) and GET /api/events/:id.
  */
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { JsonSchemaToTsProvider } from "@fastify/type-provider-json-schema-to-ts";
+import type { FastifyInstance } from "fastify";
 import { requireBearer, type TokenCheck } from "../auth";
 import { decodeCursor, encodeCursor } from "../cursor";
 import { RequestError, sendError } from "../errors";
-import type { EventQuery, EventStore } from "../store/types";
+import { EVENT_ORIGINS, type EventOrigin, type EventQuery, type EventStore } from "../store/types";
 
 export interface EventsOptions {
   checkToken: TokenCheck;
@@ -16,47 +17,50 @@ export interface EventsOptions {
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
 
-type ListQuery = Partial<
-  Record<
-    | "eventType" | "channel" | "repository" | "branch" | "ref" | "pullRequestId" | "actor" | "projectId"
-    | "since" | "until" | "limit" | "cursor" | "after",
-    string
-  >
->;
-
 /**
  * Query parameters are single strings without NUL (PostgreSQL text cannot hold one): a repeated
  * parameter arrives as an array and is refused like an unknown one.
  */
-export function querySchema(names: readonly string[]) {
-  const parameter = { type: "string", maxLength: 1024, pattern: "^[^\\u0000]*$" };
-  return { type: "object", additionalProperties: false, properties: Object.fromEntries(names.map((name) => [name, parameter])) };
+export function querySchema<const Name extends string>(names: readonly Name[]) {
+  const parameter = { type: "string", maxLength: 1024, pattern: "^[^\\u0000]*$" } as const;
+  return {
+    type: "object",
+    additionalProperties: false,
+    properties: Object.fromEntries(names.map((name) => [name, parameter])) as { [N in Name]: typeof parameter },
+  } as const;
 }
 
-const listQuerySchema = querySchema([
-  "eventType", "channel", "repository", "branch", "ref", "pullRequestId", "actor", "projectId", "since", "until", "limit", "cursor", "after",
-]);
+const LIST_PARAMETERS = [
+  "eventType", "channel", "repository", "branch", "ref", "pullRequestId", "actor", "projectId", "origin", "since", "until", "limit", "cursor", "after",
+] as const;
+
+const listQuerySchema = querySchema(LIST_PARAMETERS);
+
+/** What the list route's schema lets through (the type provider gives handlers the same type). */
+type ListQuery = Partial<Record<(typeof LIST_PARAMETERS)[number], string>>;
 
 const eventParamsSchema = {
   type: "object",
+  required: ["id"],
   properties: { id: { type: "string", pattern: "^[^\\u0000]*$" } },
-};
+} as const;
 
 export async function eventRoutes(app: FastifyInstance, options: EventsOptions): Promise<void> {
   const { store } = options;
   app.addHook("onRequest", requireBearer(options.checkToken));
+  const routes = app.withTypeProvider<JsonSchemaToTsProvider>();
 
-  app.get("/api/events", { schema: { querystring: listQuerySchema } }, async (request: FastifyRequest<{ Querystring: ListQuery }>) => {
+  routes.get("/api/events", { schema: { querystring: listQuerySchema } }, async (request) => {
     const query = toEventQuery(request.query);
     if (request.query.after !== undefined) return readForward(store, request.query.after, query);
     const page = await store.query(query);
     return { value: page.events, next: page.next ? encodeCursor(page.next) : null };
   });
 
-  app.get(
+  routes.get(
     "/api/events/:id",
     { schema: { params: eventParamsSchema, querystring: querySchema(["channel"]) } },
-    async (request: FastifyRequest<{ Params: { id: string }; Querystring: { channel?: string } }>, reply) => {
+    async (request, reply) => {
       const event = await store.get(request.params.id, request.query.channel);
       if (!event) return sendError(reply, 404, "not_found", `No event with id "${request.params.id}" is stored.`);
       return event;
@@ -89,11 +93,18 @@ export function toEventQuery(query: ListQuery): EventQuery {
     pullRequestId: query.pullRequestId === undefined ? undefined : positiveInteger(query.pullRequestId, "pullRequestId"),
     actor: query.actor,
     projectId: query.projectId,
+    origin: query.origin === undefined ? undefined : origin(query.origin),
     since: query.since === undefined ? undefined : instant(query.since, "since"),
     until: query.until === undefined ? undefined : instant(query.until, "until"),
     limit: query.limit === undefined ? DEFAULT_PAGE_SIZE : Math.min(positiveInteger(query.limit, "limit"), MAX_PAGE_SIZE),
     after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
   };
+}
+
+function origin(value: string): EventOrigin {
+  const known = EVENT_ORIGINS.find((o) => o === value);
+  if (!known) throw new RequestError(400, "invalid_query", `origin must be one of ${EVENT_ORIGINS.join(", ")}, got ${shown(value)}.`);
+  return known;
 }
 
 /** "main" and "refs/heads/main" name the same branch; tags and other refs are given in full. */

@@ -1,7 +1,10 @@
 /** POST /hooks and POST /hooks/:channel: what Azure DevOps delivers. */
+import type { JsonSchemaToTsProvider } from "@fastify/type-provider-json-schema-to-ts";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { extractFacts } from "../../contract/facts";
+import { naturalKeyOf } from "../../contract/naturalKey";
 import { requireBearer, type TokenCheck } from "../auth";
+import { rawBodyOf } from "../jsonBody";
 import { RequestError, sendError } from "../errors";
 import type { DeliveryResult, EndpointMetrics } from "../metrics";
 import type { Delivery } from "../store/types";
@@ -14,11 +17,8 @@ export interface IngestOptions {
   bodyLimit: number;
 }
 
-declare module "fastify" {
-  interface FastifyRequest {
-    duplicateDelivery?: boolean;
-  }
-}
+/** Per request: whether the delivery was a duplicate, for the metrics (null until it is stored). */
+const DUPLICATE = "duplicateDelivery";
 
 /** The longest event id (and event type) accepted, in UTF-16 code units. */
 export const MAX_ID_LENGTH = 256;
@@ -43,11 +43,12 @@ const UNSTORED_HEADERS = new Set(["authorization", "proxy-authorization", "cooki
 
 export async function ingestRoutes(app: FastifyInstance, options: IngestOptions): Promise<void> {
   const { writer, metrics } = options;
+  app.decorateRequest(DUPLICATE, null);
   app.addHook("onRequest", requireBearer(options.checkToken));
   app.addHook("onRequest", refuseEncodedBody);
   app.addHook("onResponse", async (request, reply) => {
     metrics.ingestDuration.observe(reply.elapsedTime / 1000);
-    const result = resultOf(reply.statusCode, request.duplicateDelivery);
+    const result = resultOf(reply.statusCode, request.getDecorator<boolean | null>(DUPLICATE) === true);
     metrics.deliveries.inc({ result });
     if (reply.statusCode >= 400) {
       const level = reply.statusCode >= 500 ? "warn" : "info";
@@ -55,35 +56,38 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
     }
   });
 
-  const ingest = async (request: FastifyRequest<{ Params: { channel?: string } }>, reply: FastifyReply) => {
-    const event = request.body as Record<string, unknown> & { id: string; eventType: string };
-    refuseLoneSurrogates(event);
-    const delivery: Delivery = {
-      channel: request.params.channel ?? "",
-      eventId: event.id,
-      facts: extractFacts(event),
-      body: request.rawBody ?? JSON.stringify(event),
-      headers: storedHeaders(request),
-      receivedAt: Date.now(),
-    };
-    try {
-      const outcome = await writer.write(delivery);
-      request.duplicateDelivery = outcome.duplicate;
-      return reply.code(200).send({ id: delivery.eventId, duplicate: outcome.duplicate, receiptCount: outcome.receiptCount });
-    } catch (error) {
-      if (!(error instanceof StoreUnavailableError)) throw error;
-      if (error.reason === "store_error") {
-        metrics.storeErrors.inc();
-        request.log.warn({ err: error }, "store write failed");
-      }
-      // 503, never 500: see errors.ts for why.
-      return sendError(reply, 503, error.reason === "store_error" ? "store_unavailable" : error.reason, error.message);
-    }
-  };
-
+  const routes = app.withTypeProvider<JsonSchemaToTsProvider>();
   const routeOptions = { bodyLimit: options.bodyLimit, schema: { body: bodySchema, params: channelSchema } };
-  app.post("/hooks", routeOptions, ingest);
-  app.post("/hooks/:channel", routeOptions, ingest);
+  for (const url of ["/hooks", "/hooks/:channel"]) {
+    routes.post(url, routeOptions, async (request, reply) => {
+      const event = request.body;
+      refuseLoneSurrogates(event);
+      const delivery: Delivery = {
+        channel: request.params.channel ?? "",
+        eventId: event.id,
+        facts: extractFacts(event),
+        body: rawBodyOf(request) ?? JSON.stringify(event),
+        headers: storedHeaders(request),
+        receivedAt: Date.now(),
+        origin: "delivered",
+        // A change reconciliation rebuilt or recovered under another id is then a receipt of that event.
+        naturalKey: naturalKeyOf(event),
+      };
+      try {
+        const outcome = await writer.write(delivery);
+        request.setDecorator(DUPLICATE, outcome.duplicate);
+        return reply.code(200).send({ id: delivery.eventId, duplicate: outcome.duplicate, receiptCount: outcome.receiptCount });
+      } catch (error) {
+        if (!(error instanceof StoreUnavailableError)) throw error;
+        if (error.reason === "store_error") {
+          metrics.storeErrors.inc();
+          request.log.warn({ err: error }, "store write failed");
+        }
+        // 503, never 500: see errors.ts for why.
+        return sendError(reply, 503, error.reason === "store_error" ? "store_unavailable" : error.reason, error.message);
+      }
+    });
+  }
 }
 
 /** A body the client compressed (or otherwise encoded) would be stored as if it were the JSON text. */
@@ -107,7 +111,7 @@ function refuseLoneSurrogates(event: { id: string; eventType: string }): void {
 /** With the u flag, a surrogate range only matches surrogates that are not half of a pair. */
 const LONE_SURROGATE = /[\ud800-\udfff]/u;
 
-function resultOf(status: number, duplicate: boolean | undefined): DeliveryResult {
+function resultOf(status: number, duplicate: boolean): DeliveryResult {
   if (status < 300) return duplicate ? "duplicate" : "stored";
   if (status === 401) return "rejected_auth";
   if (status >= 500) return "unavailable";

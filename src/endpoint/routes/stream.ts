@@ -11,7 +11,8 @@
  * is bounded: past `replayLimit` events it sends an `overflow` event telling the client to page
  * through GET /api/events?after= for the rest.
  */
-import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from "fastify";
+import type { JsonSchemaToTsProvider } from "@fastify/type-provider-json-schema-to-ts";
+import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import type { ServerResponse } from "node:http";
 import { requireBearer, type TokenCheck } from "../auth";
 import { comparePositions } from "../cursor";
@@ -38,10 +39,8 @@ const REPLAY_PAGE = 500;
 /** A replay waits for the client to read once this much is queued (or its buffer limit, if lower). */
 const REPLAY_HIGH_WATER_BYTES = 1024 * 1024;
 
-type StreamQuery = { eventType?: string; channel?: string; lastEventId?: string };
-
 /** Unknown parameters are let through (EventSource URLs may carry cache busters); repeated ones are not. */
-const streamQuerySchema = { ...querySchema(["eventType", "channel", "lastEventId"]), additionalProperties: true };
+const streamQuerySchema = { ...querySchema(["eventType", "channel", "lastEventId"]), additionalProperties: true } as const;
 
 const STREAM_HEADERS = {
   "content-type": "text/event-stream; charset=utf-8",
@@ -64,13 +63,13 @@ export async function streamRoutes(app: FastifyInstance, options: StreamOptions)
   // Streams never finish on their own; without this, close() would wait for them forever.
   app.addHook("preClose", async () => clients.endAll());
 
-  app.get(
+  app.withTypeProvider<JsonSchemaToTsProvider>().get(
     "/api/events/stream",
     { schema: { querystring: streamQuerySchema } },
-    (request: FastifyRequest<{ Querystring: StreamQuery }>, reply) => {
+    (request, reply) => {
       const { eventType, channel } = request.query;
       const filter: StreamFilter = { eventType, channel };
-      const resumeAfter = resumePoint(request, options.store);
+      const resumeAfter = resumePoint(request.headers["last-event-id"], request.query.lastEventId, options.store);
       reply.hijack();
       const response = reply.raw;
       response.writeHead(200, STREAM_HEADERS);
@@ -127,10 +126,8 @@ export async function streamRoutes(app: FastifyInstance, options: StreamOptions)
 }
 
 /** The position to resume after: the Last-Event-ID header, else ?lastEventId=; an empty value means none. */
-function resumePoint(request: FastifyRequest<{ Querystring: StreamQuery }>, store: EventStore): string | undefined {
-  const header = request.headers["last-event-id"];
+function resumePoint(header: string | string[] | undefined, param: string | undefined, store: EventStore): string | undefined {
   const fromHeader = header === undefined || header === "" ? undefined : positionOf(header, "The Last-Event-ID header", store);
-  const param = request.query.lastEventId;
   // Both are checked, but the header wins: EventSource keeps the page's URL, ?lastEventId= included,
   // and sends the id it saw last in the header when it reconnects.
   const fromParam = param === undefined || param === "" ? undefined : positionOf(param, "lastEventId", store);

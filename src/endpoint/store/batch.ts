@@ -1,5 +1,6 @@
 /** Folding a batch so each (channel, event id) is written once, however often it arrived in the batch. */
-import { storableDelivery, storableText } from "./storable";
+import { storableDelivery, type RowSource } from "./columns";
+import { storableText } from "./storable";
 import type { Delivery, DeliveryOutcome } from "./types";
 
 export interface FoldedDelivery {
@@ -16,6 +17,11 @@ export interface FoldedDelivery {
 /** The (channel, event id) pair as the stores keep it, so a row read back finds its deliveries. */
 export function deliveryKey(channel: string, eventId: string): string {
   return JSON.stringify([storableText(channel), storableText(eventId)]);
+}
+
+/** What the row of a folded delivery is made from. */
+export function rowSource(folded: FoldedDelivery): RowSource {
+  return { delivery: folded.first, receiptCount: folded.positions.length, lastReceivedAt: folded.lastReceivedAt };
 }
 
 export function foldBatch(deliveries: Delivery[]): FoldedDelivery[] {

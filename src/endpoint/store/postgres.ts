@@ -18,7 +18,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { Pool, type PoolClient, type PoolConfig } from "pg";
-import { deliveryKey, foldBatch, spreadOutcome } from "./batch";
+import { deliveryKey, foldBatch, rowSource, spreadOutcome, type FoldedDelivery } from "./batch";
+import { COLUMN_LIST, mergeAssignments, postgresValues } from "./columns";
 import { parseTransactionPosition } from "../cursor";
 import { CommitFollower, EVENTS_CHANNEL, type FollowRead } from "./postgresNotify";
 import { storableText } from "./storable";
@@ -28,6 +29,8 @@ import type {
   StoredEvent,
 } from "./types";
 import { whereClause, type Dialect } from "./where";
+import { POSTGRES_LEDGER_SCHEMA, PostgresLedger } from "./postgresLedger";
+import { backfilledKeys, KEYED_TYPES_SQL, keyedWrite, type KeyHolder } from "./naturalKeys";
 
 export interface PostgresStoreOptions {
   connectionString: string;
@@ -43,8 +46,11 @@ export interface PostgresStoreOptions {
   idlePollMs?: number;
 }
 
+/** A migration: SQL, or steps that need the client (a backfill computed in JavaScript). */
+type Migration = string | ((client: PoolClient) => Promise<void>);
+
 /** Each entry runs once, in order, inside one transaction; append, never edit. */
-const MIGRATIONS: string[] = [
+const MIGRATIONS: Migration[] = [
   `CREATE TABLE events (
     id BIGSERIAL PRIMARY KEY,
     channel TEXT NOT NULL,
@@ -95,7 +101,34 @@ const MIGRATIONS: string[] = [
   `ALTER TABLE events ADD COLUMN xid xid8 NOT NULL DEFAULT '0';
   ALTER TABLE events ALTER COLUMN xid SET DEFAULT pg_current_xact_id();
   CREATE INDEX events_position ON events (xid, id);`,
+  // Version 5: the same indexes as SQLite (columns.ts): the pull request index leaves out pushes.
+  `DROP INDEX events_pull_request;
+  CREATE INDEX events_pull_request ON events (pull_request_id, received_at) WHERE pull_request_id IS NOT NULL;`,
+  // Version 6: reconciliation (../reconcile), as SQLite's schema 5: each event's origin (a constant
+  // default, no rewrite) and the natural key of its Git change, filled in for the events already
+  // stored (one read of every push and pull request event), unique per channel; the status history
+  // and the runs (postgresLedger.ts).
+  async (client) => {
+    await client.query(`ALTER TABLE events ADD COLUMN origin TEXT NOT NULL DEFAULT 'delivered';
+      ALTER TABLE events ADD COLUMN natural_key TEXT;`);
+    await backfillNaturalKeys(client);
+    await client.query(`CREATE INDEX events_origin ON events (origin, received_at) WHERE origin <> 'delivered';
+      CREATE UNIQUE INDEX events_natural_key ON events (natural_key, channel) WHERE natural_key IS NOT NULL;
+      ${POSTGRES_LEDGER_SCHEMA}`);
+  },
 ];
+
+async function backfillNaturalKeys(client: PoolClient): Promise<void> {
+  const { rows } = await client.query<{ id: string; channel: string; body: string }>(
+    `SELECT id, channel, body FROM events WHERE event_type IN ${KEYED_TYPES_SQL} ORDER BY id`,
+  );
+  const keyed = backfilledKeys(rows);
+  if (keyed.length === 0) return;
+  await client.query("UPDATE events SET natural_key = k.key FROM unnest($1::bigint[], $2::text[]) AS k(id, key) WHERE events.id = k.id", [
+    keyed.map((k) => k.id),
+    keyed.map((k) => k.key),
+  ]);
+}
 
 /** The summary columns with the row's position. */
 const COLUMNS = `${SUMMARY_COLUMNS}, xid::text || '.' || id::text AS position`;
@@ -107,7 +140,6 @@ const HELD_BACK = "xid >= pg_snapshot_xmin(pg_current_snapshot())";
 const FACT_PREFIX = 256;
 
 const MIGRATION_LOCK = 0x486f6f6b; // "Hook"
-const COLUMNS_PER_ROW = 16;
 
 const DEFAULT_LISTEN_RETRY = { firstMs: 250, maxMs: 10_000 };
 const DEFAULT_HELD_BACK_POLL_MS = 50;
@@ -118,6 +150,7 @@ export class PostgresStore implements EventStore {
   /** Names this process in its notifications, so that its followers skip its own (they were poked already). */
   readonly writerId = randomBytes(8).toString("hex");
   private readonly pool: Pool;
+  readonly ledger: PostgresLedger;
   private readonly followers = new Set<CommitFollower>();
   /** Batches sent and not yet answered; close() waits for them. */
   private readonly writing = new Set<Promise<unknown>>();
@@ -129,6 +162,7 @@ export class PostgresStore implements EventStore {
     private readonly options: PostgresStoreOptions,
   ) {
     this.pool = pool;
+    this.ledger = new PostgresLedger(pool);
   }
 
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
@@ -156,7 +190,9 @@ export class PostgresStore implements EventStore {
       await client.query("CREATE TABLE IF NOT EXISTS hookrelay_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
       const { rows } = await client.query<{ version: number }>("SELECT coalesce(max(version), 0) AS version FROM hookrelay_migrations");
       for (let version = rows[0].version + 1; version <= MIGRATIONS.length; version++) {
-        await client.query(MIGRATIONS[version - 1]);
+        const migration = MIGRATIONS[version - 1];
+        if (typeof migration === "string") await client.query(migration);
+        else await migration(client);
         await client.query("INSERT INTO hookrelay_migrations (version) VALUES ($1)", [version]);
       }
     });
@@ -281,35 +317,12 @@ export class PostgresStore implements EventStore {
   private async insertBatch(deliveries: Delivery[]): Promise<DeliveryOutcome[]> {
     // A fixed key order keeps two replicas inserting overlapping batches from deadlocking.
     const folded = foldBatch(deliveries).sort((a, b) => compareKeys(a.first, b.first));
-    const params: unknown[] = [];
-    const values = folded.map(({ first, positions, lastReceivedAt }) => {
-      const { facts } = first;
-      const start = params.length;
-      params.push(
-        first.channel, first.eventId, facts.eventType, facts.known, facts.projectId ?? null,
-        facts.repositoryId ?? null, facts.repositoryName ?? null, facts.refs, facts.pullRequestId ?? null,
-        facts.actor ?? null, facts.createdDate ?? null, first.receivedAt, lastReceivedAt, positions.length,
-        first.body, JSON.stringify(first.headers),
-      );
-      return `(${Array.from({ length: COLUMNS_PER_ROW }, (_, i) => `$${start + i + 1}`).join(", ")})`;
-    });
-    const { rows } = await this.pool.query<{ id: string; channel: string; event_id: string; receipt_count: number }>(
-      `INSERT INTO events (channel, event_id, event_type, known, project_id, repository_id, repository_name,
-         refs, pull_request_id, actor, created_date, received_at, last_received_at, receipt_count, body, headers)
-       VALUES ${values.join(", ")}
-       ON CONFLICT (channel, event_id) DO UPDATE SET
-         receipt_count = events.receipt_count + excluded.receipt_count,
-         last_received_at = greatest(events.last_received_at, excluded.last_received_at)
-       RETURNING id, channel, event_id, receipt_count`,
-      params,
-    );
-    const byKey = new Map(rows.map((row) => [deliveryKey(row.channel, row.event_id), row]));
     const outcomes: DeliveryOutcome[] = new Array(deliveries.length);
-    for (const group of folded) {
-      const row = byKey.get(deliveryKey(group.first.channel, group.first.eventId));
-      if (!row) throw new Error(`The store returned no row for event ${group.first.eventId}`);
-      spreadOutcome(outcomes, group, { rowId: String(row.id), receiptCount: row.receipt_count });
+    if (!folded.some((group) => group.first.naturalKey !== undefined)) {
+      await insertRows(this.pool, folded, outcomes);
+      return outcomes;
     }
+    await this.inTransaction((client) => writeKeyed(client, folded, outcomes));
     return outcomes;
   }
 
@@ -331,7 +344,7 @@ export class PostgresStore implements EventStore {
        ORDER BY received_at DESC, id DESC LIMIT 1`,
       params,
     );
-    return rows[0] && toStoredEvent(rows[0]);
+    return rows[0] && toStoredEvent(rows[0] as EventRow & { body: string; headers: string });
   }
 
   async prune(step: PruneStep): Promise<number> {
@@ -365,6 +378,94 @@ export class PostgresStore implements EventStore {
     await Promise.allSettled([...this.writing]);
     await this.notifying;
     await this.pool.end();
+  }
+}
+
+/**
+ * A batch with natural keys, in one transaction: each group is written as naturalKeys.ts says, given
+ * the event holding its key on the channel. Two event ids of one change in the same batch: the
+ * second waits for the next round and finds the first. A replica inserting the same change meanwhile
+ * makes one commit fail on the unique index; the writer then sends that delivery again, and it finds
+ * the other's.
+ */
+async function writeKeyed(client: PoolClient, folded: FoldedDelivery[], outcomes: DeliveryOutcome[]): Promise<void> {
+  let pending = folded;
+  while (pending.length > 0) {
+    const holders = await keyHolders(client, pending);
+    const inserts: FoldedDelivery[] = [];
+    const later: FoldedDelivery[] = [];
+    const claimed = new Set<string>();
+    for (const group of pending) {
+      const slot = keySlot(group.first);
+      const holder = slot === undefined ? undefined : holders.get(slot);
+      const write = keyedWrite(holder, group.first);
+      if (write === "receipt" || write === "supersede") {
+        await addReceipt(client, group, holder!, write === "supersede", outcomes);
+      } else if (write === "insertWithoutKey") {
+        inserts.push({ ...group, first: { ...group.first, naturalKey: undefined } });
+      } else if (slot !== undefined && claimed.has(slot)) {
+        later.push(group);
+      } else {
+        if (slot !== undefined) claimed.add(slot);
+        inserts.push(group);
+      }
+    }
+    await insertRows(client, inserts, outcomes);
+    pending = later;
+  }
+}
+
+function keySlot(delivery: Delivery): string | undefined {
+  return delivery.naturalKey === undefined ? undefined : JSON.stringify([delivery.channel, delivery.naturalKey]);
+}
+
+async function keyHolders(client: PoolClient, groups: FoldedDelivery[]): Promise<Map<string, KeyHolder>> {
+  const keys = groups.map((group) => group.first.naturalKey).filter((key): key is string => key !== undefined);
+  const { rows } = await client.query<KeyHolder & { channel: string; natural_key: string }>(
+    "SELECT id, channel, natural_key, event_id, origin FROM events WHERE natural_key = ANY($1::text[]) FOR UPDATE",
+    [keys],
+  );
+  return new Map(rows.map((row) => [JSON.stringify([row.channel, row.natural_key]), row]));
+}
+
+/** The group is another id of a stored change: counted on that event, whose rebuilt body an original replaces. */
+async function addReceipt(client: PoolClient, group: FoldedDelivery, holder: KeyHolder, supersede: boolean, outcomes: DeliveryOutcome[]): Promise<void> {
+  const { first } = group;
+  const params: unknown[] = [holder.id, group.positions.length, group.lastReceivedAt];
+  let replace = "";
+  if (supersede) {
+    params.push(first.eventId, first.origin ?? "delivered", first.facts.createdDate ?? null, first.body, JSON.stringify(first.headers));
+    replace = ", event_id = $4, origin = $5, created_date = $6, body = $7, headers = $8";
+  }
+  const { rows } = await client.query<{ id: string; receipt_count: number }>(
+    `UPDATE events SET receipt_count = receipt_count + $2, last_received_at = greatest(last_received_at, $3)${replace}
+     WHERE id = $1 RETURNING id, receipt_count`,
+    params,
+  );
+  spreadOutcome(outcomes, group, { rowId: String(rows[0].id), receiptCount: rows[0].receipt_count });
+}
+
+/** One multi-row statement: a single round trip for the whole batch. */
+async function insertRows(queryable: Pool | PoolClient, folded: FoldedDelivery[], outcomes: DeliveryOutcome[]): Promise<void> {
+  if (folded.length === 0) return;
+  const params: unknown[] = [];
+  const values = folded.map((group) => {
+    const row = [...postgresValues(rowSource(group)), group.first.body, JSON.stringify(group.first.headers)];
+    const placeholders = row.map((value) => `$${params.push(value)}`);
+    return `(${placeholders.join(", ")})`;
+  });
+  const { rows } = await queryable.query<{ id: string; channel: string; event_id: string; receipt_count: number }>(
+    `INSERT INTO events (${COLUMN_LIST}, body, headers)
+     VALUES ${values.join(", ")}
+     ON CONFLICT (channel, event_id) DO UPDATE SET ${mergeAssignments("postgres")}
+     RETURNING id, channel, event_id, receipt_count`,
+    params,
+  );
+  const byKey = new Map(rows.map((row) => [deliveryKey(row.channel, row.event_id), row]));
+  for (const group of folded) {
+    const row = byKey.get(deliveryKey(group.first.channel, group.first.eventId));
+    if (!row) throw new Error(`The store returned no row for event ${group.first.eventId}`);
+    spreadOutcome(outcomes, group, { rowId: String(row.id), receiptCount: row.receipt_count });
   }
 }
 

@@ -1,60 +1,25 @@
 /** Turning stored rows into API shapes, shared by both stores. */
+import { COLUMN_LIST, readColumns } from "./columns";
 import type { EventPage, EventSummary, StoredEvent } from "./types";
 
-export interface EventRow {
+/** A row as a driver returns it: the columns of columns.ts by name, and each store's own. */
+export interface EventRow extends Record<string, unknown> {
   id: string | number | bigint;
-  channel: string;
-  event_id: string;
-  event_type: string;
-  known: number | boolean;
-  project_id: string | null;
-  repository_id: string | null;
-  repository_name: string | null;
-  refs: string | string[];
-  pull_request_id: number | null;
-  actor: string | null;
-  created_date: string | null;
   received_at: number | string;
-  last_received_at: number | string;
-  receipt_count: number;
-  body?: string;
-  headers?: string;
   /** Read by stores whose position is not the row id (PostgreSQL). */
-  position?: string;
+  position?: string | null;
 }
 
 /** Columns of the list query; body and headers are read only for a single event. */
-export const SUMMARY_COLUMNS =
-  "id, channel, event_id, event_type, known, project_id, repository_id, repository_name, refs, " +
-  "pull_request_id, actor, created_date, received_at, last_received_at, receipt_count";
+export const SUMMARY_COLUMNS = `id, ${COLUMN_LIST}`;
 
 export function toSummary(row: EventRow): EventSummary {
-  return {
-    rowId: String(row.id),
-    position: row.position ?? String(row.id),
-    channel: row.channel,
-    id: row.event_id,
-    eventType: row.event_type,
-    known: Boolean(row.known),
-    projectId: row.project_id,
-    repositoryId: row.repository_id,
-    repositoryName: row.repository_name,
-    refs: typeof row.refs === "string" ? (JSON.parse(row.refs) as string[]) : row.refs,
-    pullRequestId: row.pull_request_id === null ? null : Number(row.pull_request_id),
-    actor: row.actor,
-    createdDate: row.created_date,
-    receivedAt: new Date(Number(row.received_at)).toISOString(),
-    lastReceivedAt: new Date(Number(row.last_received_at)).toISOString(),
-    receiptCount: Number(row.receipt_count),
-  };
+  return { rowId: String(row.id), position: row.position ?? String(row.id), ...readColumns(row) };
 }
 
-export function toStoredEvent(row: EventRow): StoredEvent {
-  return {
-    ...toSummary(row),
-    body: row.body ?? "",
-    headers: JSON.parse(row.headers ?? "{}") as Record<string, string>,
-  };
+/** A single event: its summary, with the body and headers as text (a store decodes them first if it must). */
+export function toStoredEvent(row: EventRow & { body: string; headers: string }): StoredEvent {
+  return { ...toSummary(row), body: row.body, headers: JSON.parse(row.headers) as Record<string, string> };
 }
 
 /** Rows are fetched with limit + 1 so the page knows whether another one follows. */

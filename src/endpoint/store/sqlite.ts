@@ -19,13 +19,17 @@ import { accessSync, constants, existsSync, mkdirSync, rmSync, statSync } from "
 import { dirname } from "node:path";
 import { parseRowIdPosition } from "../cursor";
 import { StoreFileError } from "./outage";
-import { foldBatch, spreadOutcome } from "./batch";
+import { foldBatch, rowSource, spreadOutcome } from "./batch";
+import { COLUMN_LIST, mergeAssignments, sqliteValues } from "./columns";
+import { readContent, storedContent, type StoredContent } from "./content";
 import { storableText } from "./storable";
 import { pageOf, SUMMARY_COLUMNS, toStoredEvent, toSummary, type EventRow } from "./rows";
 import type {
   Delivery, DeliveryOutcome, EventFilter, EventPage, EventQuery, EventStore, EventSummary, PruneStep, StoredEvent,
 } from "./types";
 import { whereClause, type Dialect, type RepositoryColumn } from "./where";
+import { SQLITE_LEDGER_SCHEMA, SqliteLedger } from "./sqliteLedger";
+import { backfilledKeys, KEYED_TYPES_SQL, keyedWrite, type KeyHolder } from "./naturalKeys";
 
 export type SqliteSynchronous = "FULL" | "NORMAL";
 
@@ -42,8 +46,8 @@ export interface SqliteStoreOptions {
  * selective filter of the read API, each ending in received_at so a page is read newest first
  * without sorting: eventType, repository (id or name), pullRequestId (partial: pushes have none),
  * ref (event_refs). eventType next to a repository or pull request is checked row by row along
- * their index. actor and projectId have no index: they are answered by walking events newest
- * first, which is quick for active people and projects and best combined with since/until otherwise.
+ * their index. Schema 4 indexes actor and projectId as well (see SCHEMA_V4). Which columns have an
+ * index is columns.ts's to say; test/endpoint/schemaColumns.test.ts checks the schema agrees.
  * No AUTOINCREMENT (it costs a write per insert): schema 3 keeps the largest id ever handed out in
  * hookrelay_meta, once per batch, so ids are never reused whatever retention deleted (see SCHEMA_V3).
  */
@@ -80,7 +84,8 @@ CREATE INDEX events_repository_name ON events (repository_name, received_at);
 CREATE INDEX events_pull_request ON events (pull_request_id, received_at) WHERE pull_request_id IS NOT NULL;
 `;
 
-const EVENT_COLUMNS =
+/** The columns of schemas 1 and 2, copied by the upgrade from schema 1. */
+const SCHEMA_V2_COLUMNS =
   "id, channel, event_id, event_type, known, project_id, repository_id, repository_name, refs, pull_request_id, " +
   "actor, created_date, received_at, last_received_at, receipt_count, body, headers";
 
@@ -94,8 +99,39 @@ CREATE TABLE hookrelay_meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITH
 INSERT INTO hookrelay_meta (name, value) VALUES ('last_row_id', (SELECT coalesce(max(id), 0) FROM events));
 `;
 
+/**
+ * Schema 4: the actor and projectId filters get their indexes, as on PostgreSQL (a filter by a rare
+ * value no longer walks the whole table); and `codec` says how a row's body and headers are kept
+ * (content.ts), so that rows written before compression stay readable. Building the two indexes
+ * reads the whole table once, at the first start after the upgrade.
+ */
+const SCHEMA_V4 = `
+ALTER TABLE events ADD COLUMN codec INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX events_actor ON events (actor, received_at);
+CREATE INDEX events_project ON events (project_id, received_at);
+`;
+
+/**
+ * Schema 5: reconciliation (../reconcile). Each event's origin (delivered, recovered, rebuilt) and
+ * the natural key of the Git change it reports, unique per channel; the key is filled in for the
+ * events already stored (backfillNaturalKeys), which reads every push and pull request event once.
+ * Beside them, the subscription status history and the runs (sqliteLedger.ts).
+ */
+const SCHEMA_V5_COLUMNS = `
+ALTER TABLE events ADD COLUMN origin TEXT NOT NULL DEFAULT 'delivered';
+ALTER TABLE events ADD COLUMN natural_key TEXT;
+`;
+const SCHEMA_V5_INDEXES = `
+CREATE INDEX events_origin ON events (origin, received_at) WHERE origin <> 'delivered';
+CREATE UNIQUE INDEX events_natural_key ON events (natural_key, channel) WHERE natural_key IS NOT NULL;
+${SQLITE_LEDGER_SCHEMA}`;
+
 /** PRAGMA user_version of the current schema; 0 is a new file or one written by Hook Relay 0.1 (schema 1). */
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 5;
+
+/** A row's content (content.ts), read only for a single event. */
+const CONTENT_COLUMNS = "body, headers, codec";
+const COLUMN_PARAMS = COLUMN_LIST.split(", ").map((name) => `@${name}`).join(", ");
 
 const SYNCHRONOUS_LEVELS = ["OFF", "NORMAL", "FULL", "EXTRA"];
 
@@ -111,6 +147,9 @@ class Connection {
   /** A commit failed in a way that a fresh connection may not (the file became read-only, or vanished). */
   stale = false;
   private readonly upsert: Database.Statement;
+  private readonly findKeyHolder: Database.Statement;
+  private readonly addReceipt: Database.Statement;
+  private readonly supersede: Database.Statement;
   private readonly insertRef: Database.Statement;
   private readonly readLastRowId: Database.Statement;
   private readonly writeLastRowId: Database.Statement;
@@ -133,14 +172,17 @@ class Connection {
       this.file = inMemory ? undefined : identity(filename);
       this.sidecars = inMemory ? new Map() : sidecarsOf(filename);
       this.upsert = this.db.prepare(`
-        INSERT INTO events (id, channel, event_id, event_type, known, project_id, repository_id, repository_name,
-          refs, pull_request_id, actor, created_date, received_at, last_received_at, receipt_count, body, headers)
-        VALUES (@id, @channel, @eventId, @eventType, @known, @projectId, @repositoryId, @repositoryName,
-          @refs, @pullRequestId, @actor, @createdDate, @receivedAt, @lastReceivedAt, @receipts, @body, @headers)
-        ON CONFLICT (event_id, channel) DO UPDATE SET
-          receipt_count = receipt_count + excluded.receipt_count,
-          last_received_at = max(last_received_at, excluded.last_received_at)
+        INSERT INTO events (id, ${COLUMN_LIST}, ${CONTENT_COLUMNS})
+        VALUES (@id, ${COLUMN_PARAMS}, @body, @headers, @codec)
+        ON CONFLICT (event_id, channel) DO UPDATE SET ${mergeAssignments("sqlite")}
         RETURNING id, receipt_count`);
+      this.findKeyHolder = this.db.prepare("SELECT id, event_id, origin FROM events WHERE natural_key = @natural_key AND channel = @channel");
+      const receipt = `receipt_count = receipt_count + @receipt_count, last_received_at = max(last_received_at, @last_received_at)`;
+      this.addReceipt = this.db.prepare(`UPDATE events SET ${receipt} WHERE id = @holder RETURNING id, receipt_count`);
+      this.supersede = this.db.prepare(`
+        UPDATE events SET ${receipt}, event_id = @event_id, origin = @origin, created_date = @created_date,
+          body = @body, headers = @headers, codec = @codec
+        WHERE id = @holder RETURNING id, receipt_count`);
       this.insertRef = this.db.prepare("INSERT OR IGNORE INTO event_refs (ref, event_row) VALUES (?, ?)");
       // The mark, or the largest id left if a row was ever put in some other way: never an id in use.
       this.readLastRowId = this.db
@@ -169,30 +211,18 @@ class Connection {
     let nextId = lastRowId + 1;
     for (const folded of foldBatch(deliveries)) {
       const { first } = folded;
-      const { facts } = first;
-      const row = this.upsert.get({
-        id: nextId,
-        channel: first.channel,
-        eventId: first.eventId,
-        eventType: facts.eventType,
-        known: facts.known ? 1 : 0,
-        projectId: facts.projectId ?? null,
-        repositoryId: facts.repositoryId ?? null,
-        repositoryName: facts.repositoryName ?? null,
-        refs: JSON.stringify(facts.refs),
-        pullRequestId: facts.pullRequestId ?? null,
-        actor: facts.actor ?? null,
-        createdDate: facts.createdDate ?? null,
-        receivedAt: first.receivedAt,
-        lastReceivedAt: folded.lastReceivedAt,
-        receipts: folded.positions.length,
-        body: first.body,
-        headers: JSON.stringify(first.headers),
-      }) as { id: number; receipt_count: number };
+      const values = { ...sqliteValues(rowSource(folded)), ...storedContent(first) };
+      const holder = first.naturalKey === undefined ? undefined : (this.findKeyHolder.get(values) as KeyHolder | undefined);
+      const write = keyedWrite(holder, first);
+      const row = (
+        write === "receipt" || write === "supersede"
+          ? (write === "supersede" ? this.supersede : this.addReceipt).get({ ...values, holder: holder!.id })
+          : this.upsert.get({ id: nextId, ...values, ...(write === "insertWithoutKey" ? { natural_key: null } : {}) })
+      ) as { id: number; receipt_count: number };
       const inserted = row.receipt_count === folded.positions.length;
       if (inserted) {
         nextId += 1;
-        for (const ref of facts.refs) this.insertRef.run(ref, row.id);
+        for (const ref of first.facts.refs) this.insertRef.run(ref, row.id);
       }
       spreadOutcome(outcomes, folded, { rowId: String(row.id), receiptCount: row.receipt_count });
     }
@@ -226,6 +256,7 @@ class Connection {
 
 export class SqliteStore implements EventStore {
   readonly kind = "sqlite";
+  readonly ledger = new SqliteLedger(() => this.db);
   private connection: Connection;
   /** The largest row id handed out, carried over when the file is replaced, so that no id is reused. */
   private lastRowId: number;
@@ -330,14 +361,14 @@ export class SqliteStore implements EventStore {
   async get(eventId: string, channel?: string): Promise<StoredEvent | undefined> {
     const row = this.db
       .prepare(
-        `SELECT ${SUMMARY_COLUMNS}, body, headers FROM events
+        `SELECT ${SUMMARY_COLUMNS}, ${CONTENT_COLUMNS} FROM events
          WHERE event_id = @eventId ${channel === undefined ? "" : "AND channel = @channel"}
          ORDER BY received_at DESC, id DESC LIMIT 1`,
       )
       .get(channel === undefined ? { eventId: storableText(eventId) } : { eventId: storableText(eventId), channel: storableText(channel) }) as
-      | EventRow
+      | (EventRow & StoredContent)
       | undefined;
-    return row && toStoredEvent(row);
+    return row && toStoredEvent({ ...row, ...readContent(row) });
   }
 
   /** One writer commits batch after batch, so row ids follow commit order: the row id is the position. */
@@ -402,10 +433,30 @@ function migrate(db: Database.Database): void {
     // Schema 1's AUTOINCREMENT counter may be above every id left: it is the mark to keep.
     const counted = version < 2 ? autoincrementCounter(db) : 0;
     if (version < 2) toSchema2(db);
-    db.exec(SCHEMA_V3);
-    db.prepare("UPDATE hookrelay_meta SET value = max(value, ?) WHERE name = 'last_row_id'").run(counted);
+    if (version < 3) {
+      db.exec(SCHEMA_V3);
+      db.prepare("UPDATE hookrelay_meta SET value = max(value, ?) WHERE name = 'last_row_id'").run(counted);
+    }
+    if (version < 4) db.exec(SCHEMA_V4);
+    if (version < 5) {
+      db.exec(SCHEMA_V5_COLUMNS);
+      backfillNaturalKeys(db);
+      db.exec(SCHEMA_V5_INDEXES);
+    }
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   })();
+}
+
+/** Schema 5's natural keys for the push and pull request events already stored. */
+function backfillNaturalKeys(db: Database.Database): void {
+  const rows = db.prepare(`SELECT id, channel, ${CONTENT_COLUMNS} FROM events WHERE event_type IN ${KEYED_TYPES_SQL} ORDER BY id`).iterate() as IterableIterator<
+    { id: number; channel: string } & StoredContent
+  >;
+  const keyed = backfilledKeys((function* () {
+    for (const row of rows) yield { id: row.id, channel: row.channel, body: readContent(row).body };
+  })());
+  const update = db.prepare("UPDATE events SET natural_key = ? WHERE id = ?");
+  for (const { id, key } of keyed) update.run(key, id);
 }
 
 /** The file's schema version; throws for one newer than this Hook Relay knows. */
@@ -448,7 +499,7 @@ function toSchema2(db: Database.Database): void {
   }
   db.exec(SCHEMA_V2);
   if (hasEvents) {
-    db.exec(`INSERT INTO events (${EVENT_COLUMNS}) SELECT ${EVENT_COLUMNS} FROM events_v1 ORDER BY id`);
+    db.exec(`INSERT INTO events (${SCHEMA_V2_COLUMNS}) SELECT ${SCHEMA_V2_COLUMNS} FROM events_v1 ORDER BY id`);
     db.exec("DROP TABLE events_v1");
   }
 }

@@ -52,6 +52,11 @@ export class ThreadedSqliteStore implements EventStore {
     return new ThreadedSqliteStore(options, new SqliteStore(options), script);
   }
 
+  /** Reconciliation's few writes go through the reader's connection; the writer thread waits for them (busy_timeout). */
+  get ledger() {
+    return this.reader.ledger;
+  }
+
   recordBatch(deliveries: Delivery[]): Promise<DeliveryOutcome[]> {
     return this.send({ kind: "recordBatch", deliveries }) as Promise<DeliveryOutcome[]>;
   }

@@ -1,5 +1,14 @@
 /** The one storage contract the endpoint needs; SQLite and PostgreSQL implement it. */
 import type { EventFacts } from "../../contract/facts";
+import type { ColumnFields } from "./columns";
+import type { ReconcileLedger } from "../reconcile/types";
+
+/**
+ * How an event came to be stored: delivered by Azure DevOps, recovered from its notification history
+ * (the original event, its original id), or rebuilt from the Git REST API (see ../reconcile).
+ */
+export const EVENT_ORIGINS = ["delivered", "recovered", "rebuilt"] as const;
+export type EventOrigin = (typeof EVENT_ORIGINS)[number];
 
 /** One POST as received, before it is stored. */
 export interface Delivery {
@@ -13,6 +22,13 @@ export interface Delivery {
   headers: Record<string, string>;
   /** Milliseconds since the epoch. */
   receivedAt: number;
+  /** "delivered" when absent. */
+  origin?: EventOrigin;
+  /**
+   * The Git change the event reports (../../contract/naturalKey.ts): a second event with the same key
+   * on the channel is a receipt of the first, and an original supersedes a rebuilt one.
+   */
+  naturalKey?: string;
 }
 
 export interface DeliveryOutcome {
@@ -23,8 +39,11 @@ export interface DeliveryOutcome {
   rowId: string;
 }
 
-/** What the read API lists; the body and headers only come with a single event. */
-export interface EventSummary {
+/**
+ * What the read API lists: the row, its position and the fields of the stored columns (columns.ts,
+ * which says what each one holds); the body and headers only come with a single event.
+ */
+export type EventSummary = {
   rowId: string;
   /**
    * Where the event stands in commit order: a reader that has everything up to a position and asks
@@ -32,21 +51,7 @@ export interface EventSummary {
    * PostgreSQL. Compare positions with comparePositions (../cursor.ts), never as text.
    */
   position: string;
-  channel: string;
-  id: string;
-  eventType: string;
-  known: boolean;
-  projectId: string | null;
-  repositoryId: string | null;
-  repositoryName: string | null;
-  refs: string[];
-  pullRequestId: number | null;
-  actor: string | null;
-  createdDate: string | null;
-  receivedAt: string;
-  lastReceivedAt: string;
-  receiptCount: number;
-}
+} & ColumnFields;
 
 export interface StoredEvent extends EventSummary {
   body: string;
@@ -63,6 +68,7 @@ export interface EventFilter {
   pullRequestId?: number;
   actor?: string;
   projectId?: string;
+  origin?: EventOrigin;
   /** Received at or after, milliseconds since the epoch. */
   since?: number;
   /** Received before, milliseconds since the epoch. */
@@ -108,6 +114,8 @@ export interface CommitWatcher {
 
 export interface EventStore {
   readonly kind: "sqlite" | "postgres";
+  /** Reconciliation's records (status history, runs) and the lookups it makes before it stores. */
+  readonly ledger: ReconcileLedger;
   /**
    * Stores a batch in one transaction and returns one outcome per delivery, in order.
    * Resolves only once the transaction is durably committed.

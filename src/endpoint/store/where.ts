@@ -44,6 +44,11 @@ export function whereClause(query: EventQuery, dialect: Dialect, options: WhereO
   equals(unindexed("event_type", selective || options.unindexedTypeAndChannel === true), text(query.eventType));
   equals(unindexed("channel", options.unindexedTypeAndChannel === true), text(query.channel));
   if (query.pullRequestId !== undefined) equals("pull_request_id", dialect.param(query.pullRequestId));
+  if (query.origin !== undefined) {
+    equals("origin", dialect.param(query.origin));
+    // The index on origin holds only events not delivered; SQLite uses it when the query says so.
+    if (query.origin !== "delivered") conditions.push("origin <> 'delivered'");
+  }
   for (const [column, value] of [["actor", query.actor], ["project_id", query.projectId]] as const) {
     const p = text(value);
     if (p !== undefined) conditions.push(factEquals(column, p));
