@@ -163,6 +163,9 @@ export const EVENT_COLUMNS = [
 
 type EventColumn = (typeof EVENT_COLUMNS)[number];
 
+/** Indexed columns of text with no length bound (PostgreSQL indexes a prefix of them). */
+export type UnboundedTextColumn = Extract<EventColumn, { kind: "optionalText"; index: string }>["name"];
+
 /** The API fields of the columns, each typed by its kind. */
 export type ColumnFields = { [C in EventColumn as C["field"]]: ApiValue<C["kind"]> };
 

@@ -1,4 +1,5 @@
 /** The WHERE clause of the list query, for either SQL dialect. */
+import type { UnboundedTextColumn } from "./columns";
 import { storableText } from "./storable";
 import type { EventQuery } from "./types";
 
@@ -20,7 +21,7 @@ export interface Dialect {
 }
 
 /** Fact columns whose values have no length bound. */
-export type FactColumn = "repository_id" | "repository_name" | "actor" | "project_id";
+export type FactColumn = UnboundedTextColumn;
 
 export type RepositoryColumn = "repository_id" | "repository_name";
 
