@@ -148,8 +148,9 @@ async function main() {
       },
       { name: "pullRequestId", queryFor: (i) => `pullRequestId=${1 + ((i * 104729) % PULL_REQUESTS)}` },
       { name: "no filter (newest page)", queryFor: () => "" },
-      { name: "actor with no events", queryFor: () => "actor=nobody%40example.com" },
-      { name: "projectId with no events", queryFor: () => "projectId=00000000-0000-0000-0000-000000000000" },
+      // Not targets: actor and projectId have no index (it would slow every insert), so a value with no events scans the table.
+      { name: "actor with no events (unindexed, full scan)", queryFor: () => "actor=nobody%40example.com", target: false },
+      { name: "projectId with no events (unindexed, full scan)", queryFor: () => "projectId=00000000-0000-0000-0000-000000000000", target: false },
     ];
     const rows = [];
     try {

@@ -145,7 +145,8 @@ export const EVENT_COLUMNS = [
   { name: "event_type", field: "eventType", kind: "text", from: { fact: "eventType" }, index: "events_type" },
   /** False for event types outside the catalogue (contract/events.ts). */
   { name: "known", field: "known", kind: "boolean", from: { fact: "known" } },
-  { name: "project_id", field: "projectId", kind: "optionalText", from: { fact: "projectId" }, index: "events_project" },
+  /** actor and projectId have no index: two more cost ingest well over 10% (bench/RESULTS.md, "Storage"). */
+  { name: "project_id", field: "projectId", kind: "optionalText", from: { fact: "projectId" } },
   { name: "repository_id", field: "repositoryId", kind: "optionalText", from: { fact: "repositoryId" }, index: "events_repository_id" },
   {
     name: "repository_name", field: "repositoryName", kind: "optionalText", from: { fact: "repositoryName" },
@@ -154,7 +155,7 @@ export const EVENT_COLUMNS = [
   { name: "refs", field: "refs", kind: "textList", from: { fact: "refs" }, index: "events_refs" },
   /** Partial on both stores: pushes have none. */
   { name: "pull_request_id", field: "pullRequestId", kind: "optionalInteger", from: { fact: "pullRequestId" }, index: "events_pull_request" },
-  { name: "actor", field: "actor", kind: "optionalText", from: { fact: "actor" }, index: "events_actor" },
+  { name: "actor", field: "actor", kind: "optionalText", from: { fact: "actor" } },
   { name: "created_date", field: "createdDate", kind: "optionalText", from: { fact: "createdDate" } },
   { name: "received_at", field: "receivedAt", kind: "instant", from: { delivery: "receivedAt" } },
   { name: "last_received_at", field: "lastReceivedAt", kind: "instant", from: { row: "lastReceivedAt" }, merge: "max" },

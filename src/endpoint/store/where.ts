@@ -20,7 +20,7 @@ export interface Dialect {
   factEquals?(column: FactColumn, placeholder: string): string;
 }
 
-/** Fact columns whose values have no length bound. */
+/** Indexed fact columns whose values have no length bound (PostgreSQL indexes a prefix of them). */
 export type FactColumn = UnboundedTextColumn;
 
 export type RepositoryColumn = "repository_id" | "repository_name";
@@ -45,10 +45,8 @@ export function whereClause(query: EventQuery, dialect: Dialect, options: WhereO
   equals(unindexed("event_type", selective || options.unindexedTypeAndChannel === true), text(query.eventType));
   equals(unindexed("channel", options.unindexedTypeAndChannel === true), text(query.channel));
   if (query.pullRequestId !== undefined) equals("pull_request_id", dialect.param(query.pullRequestId));
-  for (const [column, value] of [["actor", query.actor], ["project_id", query.projectId]] as const) {
-    const p = text(value);
-    if (p !== undefined) conditions.push(factEquals(column, p));
-  }
+  equals("actor", text(query.actor));
+  equals("project_id", text(query.projectId));
   const repository = text(query.repository);
   if (repository !== undefined) {
     if (options.repositoryColumn) {
