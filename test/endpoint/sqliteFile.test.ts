@@ -139,7 +139,7 @@ describe("row ids", () => {
     expect(next.rowId).toBe("10");
     await store.close();
     const upgraded = new Database(filename, { readonly: true });
-    expect(upgraded.pragma("user_version", { simple: true })).toBe(3);
+    expect(upgraded.pragma("user_version", { simple: true })).toBe(4);
     upgraded.close();
   });
 });
