@@ -236,7 +236,7 @@ export function mergeAssignments(dialect: "sqlite" | "postgres"): string {
     .join(", ");
 }
 
-/** The columns' SQL definitions in one dialect, for a CREATE TABLE and for the schema test. */
+/** The columns' SQL definitions in one dialect, as the schema test expects to find them. */
 export function columnTypes(dialect: "sqlite" | "postgres"): Map<string, string> {
   return new Map(columns.map((column) => [column.name, KINDS[column.kind][dialect]]));
 }
