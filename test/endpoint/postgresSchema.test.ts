@@ -54,13 +54,11 @@ test("filters by a long fact are answered by the prefix indexes of migration 3",
     const long = "r".repeat(5_000);
     await store.query({ limit: 10, repository: long });
     await store.query({ limit: 10, ref: `refs/heads/${long}` });
-    await store.query({ limit: 10, actor: long });
     spy.mockRestore();
 
     expect(plans[0]).toMatch(/events_repository_id/);
     expect(plans[0]).toMatch(/events_repository_name/);
     expect(plans[1]).toMatch(/events_refs/);
-    expect(plans[2]).toMatch(/events_actor/);
   } finally {
     await client.end();
     await store.close();
@@ -76,7 +74,9 @@ test("migration 4 upgrades a store in place: older rows keep their id order ahea
     await (await openStore(url)).close();
     await client.query(`DROP TABLE subscription_status, reconcile_runs; DROP INDEX events_origin, events_natural_key;
       ALTER TABLE events DROP COLUMN origin, DROP COLUMN natural_key;
-      DROP INDEX events_position; ALTER TABLE events DROP COLUMN xid; DELETE FROM hookrelay_migrations WHERE version >= 4`);
+      DROP INDEX events_position; ALTER TABLE events DROP COLUMN xid;
+      CREATE INDEX events_actor ON events (left(actor, 256), received_at); CREATE INDEX events_project ON events (left(project_id, 256), received_at);
+      DELETE FROM hookrelay_migrations WHERE version >= 4`);
     const old = await insertRowsDirectly(url);
     const store = (await openStore(url)) as PostgresStore;
     try {

@@ -77,11 +77,11 @@ describe("SQLite", () => {
   test("a database of schema 3 is upgraded to exactly the declared columns and indexes", async () => {
     const filename = join(dir, "old.db");
     await new SqliteStore({ filename }).close();
-    // Schema 3 as Hook Relay left it: no codec column, actor and projectId not indexed, no reconciliation.
+    // Schema 3 as Hook Relay left it: no codec column, no reconciliation.
     const db = new Database(filename);
     db.exec(`DROP TABLE subscription_status; DROP TABLE reconcile_runs; DROP INDEX events_origin; DROP INDEX events_natural_key;
       ALTER TABLE events DROP COLUMN origin; ALTER TABLE events DROP COLUMN natural_key;`);
-    db.exec("DROP INDEX events_actor; DROP INDEX events_project; ALTER TABLE events DROP COLUMN codec; PRAGMA user_version = 3;");
+    db.exec("ALTER TABLE events DROP COLUMN codec; PRAGMA user_version = 3;");
     db.close();
     await new SqliteStore({ filename }).close();
     expectDeclaredSchema(filename);

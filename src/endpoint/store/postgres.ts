@@ -101,8 +101,9 @@ const MIGRATIONS: Migration[] = [
   `ALTER TABLE events ADD COLUMN xid xid8 NOT NULL DEFAULT '0';
   ALTER TABLE events ALTER COLUMN xid SET DEFAULT pg_current_xact_id();
   CREATE INDEX events_position ON events (xid, id);`,
-  // Version 5: the same indexes as SQLite (columns.ts): the pull request index leaves out pushes.
-  `DROP INDEX events_pull_request;
+  // Version 5: the same indexes as SQLite (columns.ts): none for actor and project_id (each costs
+  // ingest), and the pull request index leaves out pushes.
+  `DROP INDEX events_actor, events_project, events_pull_request;
   CREATE INDEX events_pull_request ON events (pull_request_id, received_at) WHERE pull_request_id IS NOT NULL;`,
   // Version 6: reconciliation (../reconcile), as SQLite's schema 5: each event's origin (a constant
   // default, no rewrite) and the natural key of its Git change, filled in for the events already
@@ -136,7 +137,7 @@ const COLUMNS = `${SUMMARY_COLUMNS}, xid::text || '.' || id::text AS position`;
 const SETTLED = "xid < pg_snapshot_xmin(pg_current_snapshot())";
 const HELD_BACK = "xid >= pg_snapshot_xmin(pg_current_snapshot())";
 
-/** Characters of a fact the indexes of migration 3 hold: 256, at most 4 bytes each. */
+/** Characters of a fact the prefix indexes (migration 3) hold: 256, at most 4 bytes each. */
 const FACT_PREFIX = 256;
 
 const MIGRATION_LOCK = 0x486f6f6b; // "Hook"

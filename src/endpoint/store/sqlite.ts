@@ -46,8 +46,10 @@ export interface SqliteStoreOptions {
  * selective filter of the read API, each ending in received_at so a page is read newest first
  * without sorting: eventType, repository (id or name), pullRequestId (partial: pushes have none),
  * ref (event_refs). eventType next to a repository or pull request is checked row by row along
- * their index. Schema 4 indexes actor and projectId as well (see SCHEMA_V4). Which columns have an
- * index is columns.ts's to say; test/endpoint/schemaColumns.test.ts checks the schema agrees.
+ * their index. actor and projectId have no index: they are answered by walking events newest
+ * first, which is quick for active people and projects and best combined with since/until
+ * otherwise (two more indexes cost ingest well over 10%; see bench/RESULTS.md). Which columns have
+ * an index is columns.ts's to say; test/endpoint/schemaColumns.test.ts checks the schema agrees.
  * No AUTOINCREMENT (it costs a write per insert): schema 3 keeps the largest id ever handed out in
  * hookrelay_meta, once per batch, so ids are never reused whatever retention deleted (see SCHEMA_V3).
  */
@@ -100,15 +102,11 @@ INSERT INTO hookrelay_meta (name, value) VALUES ('last_row_id', (SELECT coalesce
 `;
 
 /**
- * Schema 4: the actor and projectId filters get their indexes, as on PostgreSQL (a filter by a rare
- * value no longer walks the whole table); and `codec` says how a row's body and headers are kept
- * (content.ts), so that rows written before compression stay readable. Building the two indexes
- * reads the whole table once, at the first start after the upgrade.
+ * Schema 4: `codec` says how a row's body and headers are kept (content.ts), so that rows written
+ * before compression stay readable as they are (no rewrite).
  */
 const SCHEMA_V4 = `
 ALTER TABLE events ADD COLUMN codec INTEGER NOT NULL DEFAULT 0;
-CREATE INDEX events_actor ON events (actor, received_at);
-CREATE INDEX events_project ON events (project_id, received_at);
 `;
 
 /**
@@ -459,7 +457,6 @@ function backfillNaturalKeys(db: Database.Database): void {
   for (const { id, key } of keyed) update.run(key, id);
 }
 
-/** The file's schema version; throws for one newer than this Hook Relay knows. */
 /** Named parameters collected into `params`; `unindexed` columns are written so SQLite will not use their index. */
 function sqliteDialect(params: Record<string, unknown>): Dialect {
   return {
@@ -473,6 +470,7 @@ function sqliteDialect(params: Record<string, unknown>): Dialect {
   };
 }
 
+/** The file's schema version; throws for one newer than this Hook Relay knows. */
 function checkVersion(db: Database.Database): number {
   const version = db.pragma("user_version", { simple: true }) as number;
   if (version > SCHEMA_VERSION) {

@@ -1,4 +1,5 @@
 /** The WHERE clause of the list query, for either SQL dialect. */
+import type { UnboundedTextColumn } from "./columns";
 import { storableText } from "./storable";
 import type { EventQuery } from "./types";
 
@@ -19,8 +20,8 @@ export interface Dialect {
   factEquals?(column: FactColumn, placeholder: string): string;
 }
 
-/** Fact columns whose values have no length bound. */
-export type FactColumn = "repository_id" | "repository_name" | "actor" | "project_id";
+/** Indexed fact columns whose values have no length bound (PostgreSQL indexes a prefix of them). */
+export type FactColumn = UnboundedTextColumn;
 
 export type RepositoryColumn = "repository_id" | "repository_name";
 
@@ -49,10 +50,8 @@ export function whereClause(query: EventQuery, dialect: Dialect, options: WhereO
     // The index on origin holds only events not delivered; SQLite uses it when the query says so.
     if (query.origin !== "delivered") conditions.push("origin <> 'delivered'");
   }
-  for (const [column, value] of [["actor", query.actor], ["project_id", query.projectId]] as const) {
-    const p = text(value);
-    if (p !== undefined) conditions.push(factEquals(column, p));
-  }
+  equals("actor", text(query.actor));
+  equals("project_id", text(query.projectId));
   const repository = text(query.repository);
   if (repository !== undefined) {
     if (options.repositoryColumn) {
