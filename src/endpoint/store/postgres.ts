@@ -29,6 +29,7 @@ import type {
   StoredEvent,
 } from "./types";
 import { whereClause, type Dialect } from "./where";
+import { withClient } from "./postgresClient";
 import { POSTGRES_LEDGER_SCHEMA, PostgresLedger } from "./postgresLedger";
 import { backfilledKeys, KEYED_TYPES_SQL, keyedWrite, type KeyHolder } from "./naturalKeys";
 
@@ -199,19 +200,18 @@ export class PostgresStore implements EventStore {
     });
   }
 
-  private async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN");
-      const result = await work(client);
-      await client.query("COMMIT");
-      return result;
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  private inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    return withClient(this.pool, async ({ client }) => {
+      try {
+        await client.query("BEGIN");
+        const result = await work(client);
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw error;
+      }
+    });
   }
 
   /**

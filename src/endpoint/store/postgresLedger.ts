@@ -4,6 +4,7 @@
  * own connection, which PostgreSQL releases if the process dies.
  */
 import type { Pool } from "pg";
+import { withClient } from "./postgresClient";
 import type { ReconcileLedger, RunRecord } from "../reconcile/types";
 import type { StatusObservation } from "../reconcile/subscriptions";
 import { isSameObservation, runReport, toObservation, toRun } from "./ledgerRows";
@@ -101,18 +102,17 @@ export class PostgresLedger implements ReconcileLedger {
     return rows[0] && toRun(rows[0]);
   }
 
-  async exclusively<T>(work: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }> {
-    const client = await this.pool.connect();
-    try {
+  /** Runs `work` under a session advisory lock: only one replica reconciles at a time. */
+  exclusively<T>(work: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }> {
+    return withClient(this.pool, async ({ client, lost }) => {
       const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1) AS locked", [RECONCILE_LOCK]);
       if (!rows[0].locked) return { ran: false };
       try {
         return { ran: true, value: await work() };
       } finally {
-        await client.query("SELECT pg_advisory_unlock($1)", [RECONCILE_LOCK]);
+        // A lost session has released its lock already; its client cannot ask.
+        if (!lost()) await client.query("SELECT pg_advisory_unlock($1)", [RECONCILE_LOCK]);
       }
-    } finally {
-      client.release();
-    }
+    });
   }
 }

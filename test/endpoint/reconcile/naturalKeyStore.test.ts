@@ -71,25 +71,55 @@ describe("PostgreSQL replicas", () => {
   const stores = new StoreFactory("postgres");
   afterAll(() => stores.cleanup());
 
-  test("only one replica reconciles at a time; the lock is free again once its run ends", async () => {
+  /** The backends holding an advisory lock, as PostgreSQL sees them. */
+  const lockHolders = async (admin: Client) =>
+    (await admin.query("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted")).rows.map((row) => row.pid as number);
+
+  async function waitForLockHolders(admin: Client, holders: (pids: number[]) => boolean): Promise<void> {
+    while (!holders(await lockHolders(admin))) await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  /** Two replicas on one database, and an administrator's session beside them. */
+  async function withReplicas(test: (one: EventStore, two: EventStore, admin: Client) => Promise<void>): Promise<void> {
     const url = await stores.url();
     const [one, two] = [await openStore(url), await openStore(url)];
+    const admin = new Client({ connectionString: url });
+    await admin.connect();
     try {
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => (release = resolve));
-      const running = one.ledger.exclusively(() => held);
-      // Wait until the first replica holds the lock, then try from the second.
-      let attempt = await two.ledger.exclusively(async () => "ran");
-      while (attempt.ran) attempt = await two.ledger.exclusively(async () => "ran");
-      expect(attempt).toEqual({ ran: false });
-      release();
-      expect(await running).toEqual({ ran: true, value: undefined });
-      expect(await two.ledger.exclusively(async () => "ran")).toEqual({ ran: true, value: "ran" });
+      await test(one, two, admin);
     } finally {
+      await admin.end();
       await one.close();
       await two.close();
     }
-  });
+  }
+
+  test("only one replica reconciles at a time; the lock is free again once its run ends", () =>
+    withReplicas(async (one, two, admin) => {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const running = one.ledger.exclusively(() => held);
+      await waitForLockHolders(admin, (pids) => pids.length === 1);
+      expect(await two.ledger.exclusively(async () => "ran")).toEqual({ ran: false });
+      release();
+      expect(await running).toEqual({ ran: true, value: undefined });
+      expect(await two.ledger.exclusively(async () => "ran")).toEqual({ ran: true, value: "ran" });
+    }));
+
+  test("the lock's session ended by PostgreSQL while a run holds it: the run ends, the process lives, the lock is free", () =>
+    withReplicas(async (one, two, admin) => {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const running = one.ledger.exclusively(() => held);
+      await waitForLockHolders(admin, (pids) => pids.length === 1);
+      // Between two queries the held client has no query to fail: the error comes as an event.
+      await admin.query("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted");
+      await waitForLockHolders(admin, (pids) => pids.length === 0);
+      expect(await two.ledger.exclusively(async () => "ran")).toEqual({ ran: true, value: "ran" });
+      release();
+      expect(await running).toEqual({ ran: true, value: undefined });
+      expect(await one.ledger.exclusively(async () => "again")).toEqual({ ran: true, value: "again" });
+    }));
 
   test("a run marked running by a replica that died becomes interrupted when the next one begins", async () => {
     const url = await stores.url();
