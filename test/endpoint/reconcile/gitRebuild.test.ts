@@ -6,15 +6,13 @@
 import { randomUUID } from "node:crypto";
 import { startDevhost, type RunningDevhost } from "../../devhost/support/devhost";
 import { publish } from "../../../src/devhost/core/publish";
-import { newSubscriptionBookkeeping } from "../../../src/devhost/core/state";
 import { SEED_PROJECT } from "../../../src/devhost/core/seed";
-import { CONSUMER_ID, consumer } from "../../../src/contract/manifest";
-import { PUBLISHER_ID } from "../../../src/contract/events";
 import { naturalKeyOf, type KeyedEventType } from "../../../src/contract/naturalKey";
 import { AdoClient } from "../../../src/endpoint/reconcile/client";
 import { rebuildFromGit, rebuiltEventId, type RebuildContext } from "../../../src/endpoint/reconcile/gitRebuild";
 import { listWatchedSubscriptions, type WatchedSubscription } from "../../../src/endpoint/reconcile/subscriptions";
 import { MemoryLedger } from "./memoryLedger";
+import { subscribe } from "./subscribe";
 
 const URL_PREFIX = "https://relay.example.com/";
 let devhost: RunningDevhost;
@@ -29,19 +27,7 @@ afterAll(() => devhost.close());
 /** A disabled subscription: Azure DevOps raises nothing for it, so every change of the window is the rebuild's. */
 async function watched<T extends KeyedEventType>(eventType: T, publisherInputs: Record<string, string>): Promise<WatchedSubscription & { eventType: T }> {
   const id = randomUUID();
-  devhost.state.addSubscription({
-    id,
-    status: 20,
-    publisherId: PUBLISHER_ID,
-    eventType,
-    eventDescription: "",
-    consumerId: CONSUMER_ID,
-    consumerActionId: consumer.actions[0].id,
-    actionDescription: "",
-    publisherInputs: { projectId: SEED_PROJECT.id, ...publisherInputs },
-    consumerInputs: { url: `${URL_PREFIX}hooks/${id.slice(0, 8)}`, token: "ingest-token-0123456789" },
-    ...newSubscriptionBookkeeping(devhost.state.currentUser().id, new Date().toISOString()),
-  });
+  subscribe(devhost.state, { id, status: 20, eventType, url: `${URL_PREFIX}hooks/${id.slice(0, 8)}`, publisherInputs });
   const all = await listWatchedSubscriptions(client, [URL_PREFIX], Date.now());
   return all.find((s) => s.id === id)! as WatchedSubscription & { eventType: T };
 }

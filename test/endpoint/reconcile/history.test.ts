@@ -3,17 +3,14 @@
  * event is stored with its original id and body; one already held is not; a truncated payload, a
  * payload withheld from the token's user and details Azure DevOps deleted are each accounted for.
  */
-import { randomUUID } from "node:crypto";
-import { startDevhost, type RunningDevhost } from "../../devhost/support/devhost";
+import { startDevhost } from "../../devhost/support/devhost";
 import { publish } from "../../../src/devhost/core/publish";
-import { newSubscriptionBookkeeping } from "../../../src/devhost/core/state";
-import { READER, SEED_PROJECT } from "../../../src/devhost/core/seed";
-import { CONSUMER_ID, consumer } from "../../../src/contract/manifest";
-import { PUBLISHER_ID } from "../../../src/contract/events";
+import { READER } from "../../../src/devhost/core/seed";
 import { AdoClient } from "../../../src/endpoint/reconcile/client";
 import { recoverFromHistory } from "../../../src/endpoint/reconcile/history";
 import { listWatchedSubscriptions, type WatchedSubscription } from "../../../src/endpoint/reconcile/subscriptions";
 import { MemoryLedger } from "./memoryLedger";
+import { subscribe } from "./subscribe";
 
 /** Nothing listens here: every delivery fails at once. */
 const DEAD_URL = "http://127.0.0.1:9/hooks/lost";
@@ -21,20 +18,7 @@ const HOUR = 3600_000;
 
 async function scenario(options: { patUser?: string } = {}) {
   const devhost = await startDevhost({ timeScale: 0.01, ...options });
-  const user = devhost.state.currentUser();
-  devhost.state.addSubscription({
-    id: randomUUID(),
-    status: 0,
-    publisherId: PUBLISHER_ID,
-    eventType: "git.push",
-    eventDescription: "",
-    consumerId: CONSUMER_ID,
-    consumerActionId: consumer.actions[0].id,
-    actionDescription: "",
-    publisherInputs: { projectId: SEED_PROJECT.id },
-    consumerInputs: { url: DEAD_URL, token: "ingest-token-0123456789" },
-    ...newSubscriptionBookkeeping(user.id, new Date().toISOString()),
-  });
+  subscribe(devhost.state, { eventType: "git.push", url: DEAD_URL });
   const client = new AdoClient({ organizationUrl: devhost.rootPath, token: devhost.personalAccessToken });
   const [subscription] = await listWatchedSubscriptions(client, ["http://127.0.0.1:9/"], Date.now());
   const ledger = new MemoryLedger();

@@ -11,11 +11,8 @@ import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { startDevhost, type RunningDevhost } from "../../devhost/support/devhost";
 import { publish } from "../../../src/devhost/core/publish";
-import { newSubscriptionBookkeeping } from "../../../src/devhost/core/state";
-import { SEED_PROJECT } from "../../../src/devhost/core/seed";
-import { CONSUMER_ID, consumer } from "../../../src/contract/manifest";
-import { PUBLISHER_ID } from "../../../src/contract/events";
 import { naturalKeyOf } from "../../../src/contract/naturalKey";
+import { subscribe } from "./subscribe";
 
 const MAIN = resolve(__dirname, "../../../build/src/endpoint/main.js");
 const INGEST = "kill-test-ingest-token-0123456789";
@@ -88,19 +85,7 @@ async function storedEvents(url: string): Promise<{ id: string; origin: string; 
 
 test("a run killed in the middle resumes on the next start with nothing lost or stored twice", async () => {
   const subscriptionId = randomUUID();
-  devhost.state.addSubscription({
-    id: subscriptionId,
-    status: 0,
-    publisherId: PUBLISHER_ID,
-    eventType: "git.push",
-    eventDescription: "",
-    consumerId: CONSUMER_ID,
-    consumerActionId: consumer.actions[0].id,
-    actionDescription: "",
-    publisherInputs: { projectId: SEED_PROJECT.id },
-    consumerInputs: { url: `${PUBLIC_URL}hooks/ci`, token: INGEST },
-    ...newSubscriptionBookkeeping(devhost.state.currentUser().id, new Date().toISOString()),
-  });
+  subscribe(devhost.state, { id: subscriptionId, eventType: "git.push", url: `${PUBLIC_URL}hooks/ci`, token: INGEST });
   const keys: string[] = [];
   for (let i = 0; i < PUSHES; i++) {
     keys.push(naturalKeyOf(publish(devhost.state, devhost.engine, { eventType: "git.push" }).event)!);

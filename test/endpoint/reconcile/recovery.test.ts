@@ -5,13 +5,10 @@
  * git.pullrequest.merged stored exactly once, with the right origin, and an exact account of the rest.
  * Then late redeliveries, a second run, and a rate-limited stand-in.
  */
-import { randomUUID } from "node:crypto";
 import { startDevhost, type RunningDevhost } from "../../devhost/support/devhost";
 import { publish, type PublishRequest } from "../../../src/devhost/core/publish";
-import { newSubscriptionBookkeeping } from "../../../src/devhost/core/state";
 import { SEED_PROJECT } from "../../../src/devhost/core/seed";
-import { CONSUMER_ID, consumer } from "../../../src/contract/manifest";
-import { PUBLISHER_ID, type GitEventType } from "../../../src/contract/events";
+import type { GitEventType } from "../../../src/contract/events";
 import { naturalKeyOf } from "../../../src/contract/naturalKey";
 import { buildServer, type EndpointServer } from "../../../src/endpoint/server";
 import { openStore } from "../../../src/endpoint/store";
@@ -20,6 +17,7 @@ import { AdoClient } from "../../../src/endpoint/reconcile/client";
 import { rebuiltEventId } from "../../../src/endpoint/reconcile/gitRebuild";
 import type { RunRecord, SubscriptionReport } from "../../../src/endpoint/reconcile/types";
 import { StoreFactory, type StoreKind } from "../helpers";
+import { subscribe } from "./subscribe";
 
 const INGEST = "ingest-token-for-reconcile-tests";
 const READ = "read-token-for-reconcile-tests-0";
@@ -99,24 +97,6 @@ class Endpoint {
   }
 }
 
-function subscribe(devhost: RunningDevhost, eventType: GitEventType, url: string): string {
-  const user = devhost.state.currentUser();
-  const subscription = devhost.state.addSubscription({
-    id: randomUUID(),
-    status: 0,
-    publisherId: PUBLISHER_ID,
-    eventType,
-    eventDescription: "",
-    consumerId: CONSUMER_ID,
-    consumerActionId: consumer.actions[0].id,
-    actionDescription: "",
-    publisherInputs: { projectId: SEED_PROJECT.id },
-    consumerInputs: { url, token: INGEST },
-    ...newSubscriptionBookkeeping(user.id, new Date().toISOString()),
-  });
-  return subscription.id;
-}
-
 describe.each<StoreKind>(["sqlite", "postgres"])("reconciliation on %s", (kind) => {
   const stores = new StoreFactory(kind);
   let devhost: RunningDevhost;
@@ -147,7 +127,7 @@ describe.each<StoreKind>(["sqlite", "postgres"])("reconciliation on %s", (kind) 
     devhost = await startDevhost({ timeScale: 0.01 });
     endpoint = new Endpoint(await stores.url(), devhost);
     await endpoint.start(false);
-    for (const eventType of KEYED) subscriptionIds.set(eventType, subscribe(devhost, eventType, endpoint.hooksUrl));
+    for (const eventType of KEYED) subscriptionIds.set(eventType, subscribe(devhost.state, { eventType, url: endpoint.hooksUrl, token: INGEST }));
   });
   afterAll(async () => {
     await endpoint.stop().catch(() => undefined);

@@ -2,31 +2,16 @@
 import { randomUUID } from "node:crypto";
 import { startDevhost } from "../../devhost/support/devhost";
 import { publish } from "../../../src/devhost/core/publish";
-import { newSubscriptionBookkeeping } from "../../../src/devhost/core/state";
-import { SEED_PROJECT } from "../../../src/devhost/core/seed";
-import { CONSUMER_ID, consumer } from "../../../src/contract/manifest";
-import { PUBLISHER_ID } from "../../../src/contract/events";
 import { AdoClient } from "../../../src/endpoint/reconcile/client";
 import { reconcileOnce } from "../../../src/endpoint/reconcile/run";
 import { MemoryLedger } from "./memoryLedger";
+import { subscribe } from "./subscribe";
 
 test("updates: the failed one is recovered from history, the dropped ones are reported with their window", async () => {
   const devhost = await startDevhost({ timeScale: 0.01 });
   try {
     const id = randomUUID();
-    devhost.state.addSubscription({
-      id,
-      status: 0,
-      publisherId: PUBLISHER_ID,
-      eventType: "git.pullrequest.updated",
-      eventDescription: "",
-      consumerId: CONSUMER_ID,
-      consumerActionId: consumer.actions[0].id,
-      actionDescription: "",
-      publisherInputs: { projectId: SEED_PROJECT.id },
-      consumerInputs: { url: "http://127.0.0.1:9/hooks/updates", token: "ingest-token-0123456789" },
-      ...newSubscriptionBookkeeping(devhost.state.currentUser().id, new Date().toISOString()),
-    });
+    subscribe(devhost.state, { id, eventType: "git.pullrequest.updated", url: "http://127.0.0.1:9/hooks/updates" });
     const failed = publish(devhost.state, devhost.engine, { eventType: "git.pullrequest.updated" });
     await devhost.engine.idle();
     const dropped = publish(devhost.state, devhost.engine, { eventType: "git.pullrequest.updated" });
