@@ -60,19 +60,9 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
   const routeOptions = { bodyLimit: options.bodyLimit, schema: { body: bodySchema, params: channelSchema } };
   for (const url of ["/hooks", "/hooks/:channel"]) {
     routes.post(url, routeOptions, async (request, reply) => {
-      const event = request.body;
-      refuseLoneSurrogates(event);
-      const delivery: Delivery = {
-        channel: request.params.channel ?? "",
-        eventId: event.id,
-        facts: extractFacts(event),
-        body: rawBodyOf(request) ?? JSON.stringify(event),
-        headers: storedHeaders(request),
-        receivedAt: Date.now(),
-        origin: "delivered",
-        // A change reconciliation rebuilt or recovered under another id is then a receipt of that event.
-        naturalKey: naturalKeyOf(event),
-      };
+      const delivery = deliveryOf(request.body, request.params.channel ?? "", request);
+      // The parsed event is not needed past this point: a large one is not held until its commit.
+      (request as { body: unknown }).body = undefined;
       try {
         const outcome = await writer.write(delivery);
         request.setDecorator(DUPLICATE, outcome.duplicate);
@@ -88,6 +78,22 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
       }
     });
   }
+}
+
+/** What is stored of a request whose body passed the schema. */
+function deliveryOf(event: { id: string; eventType: string }, channel: string, request: FastifyRequest): Delivery {
+  refuseLoneSurrogates(event);
+  return {
+    channel,
+    eventId: event.id,
+    facts: extractFacts(event),
+    body: rawBodyOf(request) ?? JSON.stringify(event),
+    headers: storedHeaders(request),
+    receivedAt: Date.now(),
+    origin: "delivered",
+    // A change reconciliation rebuilt or recovered under another id is then a receipt of that event.
+    naturalKey: naturalKeyOf(event),
+  };
 }
 
 /** A body the client compressed (or otherwise encoded) would be stored as if it were the JSON text. */
