@@ -1,6 +1,6 @@
 /** POST /hooks and POST /hooks/:channel: what Azure DevOps delivers. */
 import type { JsonSchemaToTsProvider } from "@fastify/type-provider-json-schema-to-ts";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from "fastify";
 import { extractFacts } from "../../contract/facts";
 import { naturalKeyOf } from "../../contract/naturalKey";
 import { requireBearer, type TokenCheck } from "../auth";
@@ -33,6 +33,13 @@ const bodySchema = {
   },
 } as const;
 
+/** The answer once the delivery is stored; Fastify compiles a serializer for it. */
+const storedSchema = {
+  type: "object",
+  required: ["id", "duplicate", "receiptCount"],
+  properties: { id: { type: "string" }, duplicate: { type: "boolean" }, receiptCount: { type: "integer" } },
+} as const;
+
 const channelSchema = {
   type: "object",
   properties: { channel: { type: "string", pattern: "^[A-Za-z0-9._~-]{1,64}$" } },
@@ -46,7 +53,7 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
   app.decorateRequest(DUPLICATE, null);
   app.addHook("onRequest", requireBearer(options.checkToken));
   app.addHook("onRequest", refuseEncodedBody);
-  app.addHook("onResponse", async (request, reply) => {
+  app.addHook("onResponse", (request, reply, done) => {
     metrics.ingestDuration.observe(reply.elapsedTime / 1000);
     const result = resultOf(reply.statusCode, request.getDecorator<boolean | null>(DUPLICATE) === true);
     metrics.deliveries.inc({ result });
@@ -54,10 +61,11 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
       const level = reply.statusCode >= 500 ? "warn" : "info";
       request.log[level]({ route: request.routeOptions.url, statusCode: reply.statusCode, result }, "delivery refused");
     }
+    done();
   });
 
   const routes = app.withTypeProvider<JsonSchemaToTsProvider>();
-  const routeOptions = { bodyLimit: options.bodyLimit, schema: { body: bodySchema, params: channelSchema } };
+  const routeOptions = { bodyLimit: options.bodyLimit, schema: { body: bodySchema, params: channelSchema, response: { 200: storedSchema } } };
   for (const url of ["/hooks", "/hooks/:channel"]) {
     routes.post(url, routeOptions, async (request, reply) => {
       const delivery = deliveryOf(request.body, request.params.channel ?? "", request);
@@ -97,11 +105,11 @@ function deliveryOf(event: { id: string; eventType: string }, channel: string, r
 }
 
 /** A body the client compressed (or otherwise encoded) would be stored as if it were the JSON text. */
-async function refuseEncodedBody(request: FastifyRequest, reply: FastifyReply) {
+const refuseEncodedBody: onRequestHookHandler = (request, reply, done) => {
   const encoding = request.headers["content-encoding"];
-  if (encoding === undefined || /^\s*identity\s*$/i.test(encoding)) return;
-  return sendError(reply, 415, "unsupported_encoding", "Send the event without Content-Encoding (identity).");
-}
+  if (encoding === undefined || /^\s*identity\s*$/i.test(encoding)) return done();
+  sendError(reply, 415, "unsupported_encoding", "Send the event without Content-Encoding (identity).");
+};
 
 /**
  * JSON may carry "\ud800" escapes, which decode to a lone UTF-16 surrogate: no UTF-8 text (SQLite,
