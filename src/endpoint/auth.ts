@@ -1,6 +1,6 @@
 /** Bearer-token checks: constant-time, over SHA-256 digests so token lengths do not leak either. */
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { onRequestHookHandler } from "fastify";
 import { sendError } from "./errors";
 
 function digest(value: string): Buffer {
@@ -26,11 +26,14 @@ export function tokenChecker(tokens: readonly string[]): TokenCheck {
   };
 }
 
-/** An onRequest hook: it runs before the body is read, so unauthenticated bodies are never read, let alone parsed. */
-export function requireBearer(check: TokenCheck) {
-  return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    if (check(bearerToken(request.headers.authorization))) return;
+/**
+ * An onRequest hook: it runs before the body is read, so unauthenticated bodies are never read, let
+ * alone parsed. A callback hook, not an async one: it runs on every delivery, and needs no promise.
+ */
+export function requireBearer(check: TokenCheck): onRequestHookHandler {
+  return function authenticate(request, reply, done) {
+    if (check(bearerToken(request.headers.authorization))) return done();
     reply.header("www-authenticate", 'Bearer realm="hookrelay"');
-    return sendError(reply, 401, "unauthorized", "A valid 'Authorization: Bearer <token>' header is required.");
+    sendError(reply, 401, "unauthorized", "A valid 'Authorization: Bearer <token>' header is required.");
   };
 }

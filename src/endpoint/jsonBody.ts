@@ -9,12 +9,15 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { RequestError } from "./errors";
 
-/** Per request: the body's text exactly as received, null until a JSON body was read. */
+/** Per request: the body's bytes exactly as received, null until a JSON body was read. */
 const RAW_BODY = "rawBody";
 
-/** The exact text of the request's JSON body, if it had one. */
-export function rawBodyOf(request: FastifyRequest): string | undefined {
-  return request.getDecorator<string | null>(RAW_BODY) ?? undefined;
+/**
+ * The exact bytes of the request's JSON body, if it had one. They are kept rather than the
+ * decoded text: one copy, which can move to another thread without being copied again.
+ */
+export function rawBodyOf(request: FastifyRequest): Buffer | undefined {
+  return request.getDecorator<Buffer | null>(RAW_BODY) ?? undefined;
 }
 
 /**
@@ -38,7 +41,7 @@ export function registerJsonBody(app: FastifyInstance): void {
     }
     const problem = findShapeProblem(text);
     if (problem) return done(problem);
-    request.setDecorator(RAW_BODY, text);
+    request.setDecorator(RAW_BODY, body);
     // Plain JSON.parse is safe here: the scan above already refused the keys that could pollute a prototype.
     try {
       done(null, JSON.parse(text));

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Worker } from "node:worker_threads";
 import { extractFacts } from "../../src/contract/facts";
+import { WRITER_EXITED } from "../../src/endpoint/store/outage";
 import { ThreadedSqliteStore } from "../../src/endpoint/store/sqliteThreaded";
 import type { Delivery } from "../../src/endpoint/store/types";
 import { BUILT_WRITER_SCRIPT, loadSample } from "./helpers";
@@ -38,7 +39,8 @@ test("a writer thread that dies fails the batch it held, and the next batch gets
   const lost = push();
   const pending = store.recordBatch([lost]);
   await first.terminate();
-  await expect(pending).rejects.toThrow(/writer thread exited/);
+  // An outage, never retried: a batch's byte bodies went to the thread with it.
+  await expect(pending).rejects.toMatchObject({ message: expect.stringMatching(/writer thread exited/), code: WRITER_EXITED });
 
   const next = push();
   await expect(store.recordBatch([next, lost])).resolves.toHaveLength(2);
@@ -46,6 +48,45 @@ test("a writer thread that dies fails the batch it held, and the next batch gets
   expect((await store.get(next.eventId))?.receiptCount).toBe(1);
   // Whether or not the dying writer had committed it, the redelivered event is stored once.
   expect((await store.query({ limit: 10 })).events.filter((e) => e.id === lost.eventId)).toHaveLength(1);
+});
+
+/** Bytes with a buffer of their own, as a body Fastify assembled from several chunks has. */
+const ownBytes = (text: string) => Buffer.from(new TextEncoder().encode(text).buffer);
+
+/** A push whose body is its UTF-8 bytes, as POST /hooks keeps it. */
+function pushAsBytes(bytes: (text: string) => Buffer = ownBytes): Delivery & { body: Uint8Array } {
+  const delivery = push();
+  return { ...delivery, body: bytes(delivery.body as string) };
+}
+
+test("a body's bytes move to the writer thread instead of being copied, and are stored as they were", async () => {
+  const owned = pushAsBytes();
+  const expected = Buffer.from(owned.body);
+  const written = store.recordBatch([owned]);
+  expect(owned.body.byteLength).toBe(0); // moved, not cloned
+  await written;
+  expect((await store.get(owned.eventId))?.body).toBe(expected.toString("utf8"));
+});
+
+test("a body that is part of a larger buffer (Node's pool) is copied, leaving the rest of the buffer in place", async () => {
+  const pool = Buffer.alloc(64 * 1024);
+  const delivery = pushAsBytes((text) => pool.subarray(100, 100 + pool.write(text, 100)));
+  await store.recordBatch([delivery]);
+  expect(pool.buffer.byteLength).toBe(64 * 1024);
+  expect((await store.get(delivery.eventId))?.body).toBe(Buffer.from(delivery.body).toString("utf8"));
+});
+
+test("a batch the writer thread fails gets its bodies back, so it can be retried", async () => {
+  const good = pushAsBytes();
+  const refused = pushAsBytes();
+  const bodies = [Buffer.from(good.body), Buffer.from(refused.body)];
+  // Not text: the thread fails the batch before it writes a row.
+  refused.facts = { ...refused.facts, actor: 42 as unknown as string };
+  await expect(store.recordBatch([good, refused])).rejects.toThrow();
+  expect([Buffer.from(good.body), Buffer.from(refused.body)]).toEqual(bodies);
+
+  await store.recordBatch([good]);
+  expect((await store.get(good.eventId))?.body).toBe(bodies[0].toString("utf8"));
 });
 
 test("refuses :memory:, which a second thread cannot open", () => {

@@ -1,6 +1,6 @@
 /** POST /hooks and POST /hooks/:channel: what Azure DevOps delivers. */
 import type { JsonSchemaToTsProvider } from "@fastify/type-provider-json-schema-to-ts";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from "fastify";
 import { extractFacts } from "../../contract/facts";
 import { naturalKeyOf } from "../../contract/naturalKey";
 import { requireBearer, type TokenCheck } from "../auth";
@@ -33,6 +33,13 @@ const bodySchema = {
   },
 } as const;
 
+/** The answer once the delivery is stored; Fastify compiles a serializer for it. */
+const storedSchema = {
+  type: "object",
+  required: ["id", "duplicate", "receiptCount"],
+  properties: { id: { type: "string" }, duplicate: { type: "boolean" }, receiptCount: { type: "integer" } },
+} as const;
+
 const channelSchema = {
   type: "object",
   properties: { channel: { type: "string", pattern: "^[A-Za-z0-9._~-]{1,64}$" } },
@@ -46,7 +53,7 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
   app.decorateRequest(DUPLICATE, null);
   app.addHook("onRequest", requireBearer(options.checkToken));
   app.addHook("onRequest", refuseEncodedBody);
-  app.addHook("onResponse", async (request, reply) => {
+  app.addHook("onResponse", (request, reply, done) => {
     metrics.ingestDuration.observe(reply.elapsedTime / 1000);
     const result = resultOf(reply.statusCode, request.getDecorator<boolean | null>(DUPLICATE) === true);
     metrics.deliveries.inc({ result });
@@ -54,25 +61,16 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
       const level = reply.statusCode >= 500 ? "warn" : "info";
       request.log[level]({ route: request.routeOptions.url, statusCode: reply.statusCode, result }, "delivery refused");
     }
+    done();
   });
 
   const routes = app.withTypeProvider<JsonSchemaToTsProvider>();
-  const routeOptions = { bodyLimit: options.bodyLimit, schema: { body: bodySchema, params: channelSchema } };
+  const routeOptions = { bodyLimit: options.bodyLimit, schema: { body: bodySchema, params: channelSchema, response: { 200: storedSchema } } };
   for (const url of ["/hooks", "/hooks/:channel"]) {
     routes.post(url, routeOptions, async (request, reply) => {
-      const event = request.body;
-      refuseLoneSurrogates(event);
-      const delivery: Delivery = {
-        channel: request.params.channel ?? "",
-        eventId: event.id,
-        facts: extractFacts(event),
-        body: rawBodyOf(request) ?? JSON.stringify(event),
-        headers: storedHeaders(request),
-        receivedAt: Date.now(),
-        origin: "delivered",
-        // A change reconciliation rebuilt or recovered under another id is then a receipt of that event.
-        naturalKey: naturalKeyOf(event),
-      };
+      const delivery = deliveryOf(request.body, request.params.channel ?? "", request);
+      // The parsed event is not needed past this point: a large one is not held until its commit.
+      (request as { body: unknown }).body = undefined;
       try {
         const outcome = await writer.write(delivery);
         request.setDecorator(DUPLICATE, outcome.duplicate);
@@ -90,12 +88,28 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestOptions)
   }
 }
 
-/** A body the client compressed (or otherwise encoded) would be stored as if it were the JSON text. */
-async function refuseEncodedBody(request: FastifyRequest, reply: FastifyReply) {
-  const encoding = request.headers["content-encoding"];
-  if (encoding === undefined || /^\s*identity\s*$/i.test(encoding)) return;
-  return sendError(reply, 415, "unsupported_encoding", "Send the event without Content-Encoding (identity).");
+/** What is stored of a request whose body passed the schema. */
+function deliveryOf(event: { id: string; eventType: string }, channel: string, request: FastifyRequest): Delivery {
+  refuseLoneSurrogates(event);
+  return {
+    channel,
+    eventId: event.id,
+    facts: extractFacts(event),
+    body: rawBodyOf(request) ?? JSON.stringify(event),
+    headers: storedHeaders(request),
+    receivedAt: Date.now(),
+    origin: "delivered",
+    // A change reconciliation rebuilt or recovered under another id is then a receipt of that event.
+    naturalKey: naturalKeyOf(event),
+  };
 }
+
+/** A body the client compressed (or otherwise encoded) would be stored as if it were the JSON text. */
+const refuseEncodedBody: onRequestHookHandler = (request, reply, done) => {
+  const encoding = request.headers["content-encoding"];
+  if (encoding === undefined || /^\s*identity\s*$/i.test(encoding)) return done();
+  sendError(reply, 415, "unsupported_encoding", "Send the event without Content-Encoding (identity).");
+};
 
 /**
  * JSON may carry "\ud800" escapes, which decode to a lone UTF-16 surrogate: no UTF-8 text (SQLite,

@@ -50,9 +50,9 @@ function dictionaryV1Bytes(): Buffer {
  * the shortest JSON) grows by a few bytes at most: deflate falls back to stored blocks.
  */
 export function storedContent(delivery: Delivery): StoredContent {
-  const plain = Buffer.from(`${JSON.stringify(delivery.headers)}\n${delivery.body}`, "utf8");
-  const body = deflateRawSync(plain, { ...DEFLATE_V1_OPTIONS, dictionary: dictionaryV1Bytes() });
-  return { body, headers: "", codec: DEFLATE_V1_CODEC };
+  const body = typeof delivery.body === "string" ? Buffer.from(delivery.body, "utf8") : delivery.body;
+  const plain = Buffer.concat([Buffer.from(`${JSON.stringify(delivery.headers)}\n`, "utf8"), body]);
+  return { body: deflateRawSync(plain, { ...DEFLATE_V1_OPTIONS, dictionary: dictionaryV1Bytes() }), headers: "", codec: DEFLATE_V1_CODEC };
 }
 
 /** The body and headers of a stored row, as text. */

@@ -10,6 +10,9 @@ export class StoreFileError extends Error {
   override name = "StoreFileError";
 }
 
+/** The SQLite writer thread died with batches in it: their bodies went with it (sqliteThreaded.ts). */
+export const WRITER_EXITED = "HOOKRELAY_WRITER_EXITED";
+
 /** better-sqlite3 error codes (extended ones included) that concern the database, not a row. */
 const SQLITE_OUTAGE = /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY|LOCKED|NOMEM|CORRUPT|NOTADB|PERM|AUTH|PROTOCOL)/;
 
@@ -31,5 +34,5 @@ const NETWORK_OUTAGE = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIP
 export function isStoreOutage(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== "string") return false;
-  return code === "HOOKRELAY_STORE_FILE" || SQLITE_OUTAGE.test(code) || POSTGRES_OUTAGE.test(code) || NETWORK_OUTAGE.has(code);
+  return code === "HOOKRELAY_STORE_FILE" || code === WRITER_EXITED || SQLITE_OUTAGE.test(code) || POSTGRES_OUTAGE.test(code) || NETWORK_OUTAGE.has(code);
 }

@@ -24,9 +24,10 @@ import { parseTransactionPosition } from "../cursor";
 import { CommitFollower, EVENTS_CHANNEL, type FollowRead } from "./postgresNotify";
 import { storableText } from "./storable";
 import { pageOf, SUMMARY_COLUMNS, toStoredEvent, toSummary, type EventRow } from "./rows";
-import type {
-  CommitWatcher, Delivery, DeliveryOutcome, EventFilter, EventPage, EventQuery, EventStore, EventSummary, PruneStep,
-  StoredEvent,
+import {
+  bodyText,
+  type CommitWatcher, type Delivery, type DeliveryOutcome, type EventFilter, type EventPage, type EventQuery, type EventStore, type EventSummary,
+  type PruneStep, type StoredEvent,
 } from "./types";
 import { whereClause, type Dialect } from "./where";
 import { withClient } from "./postgresClient";
@@ -435,7 +436,7 @@ async function addReceipt(client: PoolClient, group: FoldedDelivery, holder: Key
   const params: unknown[] = [holder.id, group.positions.length, group.lastReceivedAt];
   let replace = "";
   if (supersede) {
-    params.push(first.eventId, first.origin ?? "delivered", first.facts.createdDate ?? null, first.body, JSON.stringify(first.headers));
+    params.push(first.eventId, first.origin ?? "delivered", first.facts.createdDate ?? null, bodyText(first.body), JSON.stringify(first.headers));
     replace = ", event_id = $4, origin = $5, created_date = $6, body = $7, headers = $8";
   }
   const { rows } = await client.query<{ id: string; receipt_count: number }>(
@@ -451,7 +452,7 @@ async function insertRows(queryable: Pool | PoolClient, folded: FoldedDelivery[]
   if (folded.length === 0) return;
   const params: unknown[] = [];
   const values = folded.map((group) => {
-    const row = [...postgresValues(rowSource(group)), group.first.body, JSON.stringify(group.first.headers)];
+    const row = [...postgresValues(rowSource(group)), bodyText(group.first.body), JSON.stringify(group.first.headers)];
     const placeholders = row.map((value) => `$${params.push(value)}`);
     return `(${placeholders.join(", ")})`;
   });

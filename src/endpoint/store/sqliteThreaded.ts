@@ -3,13 +3,18 @@
  * WAL fsync; on the worker, the main thread keeps parsing requests and answering reads meanwhile
  * (WAL lets the main thread's read connection see every committed batch). Durability is the
  * SqliteStore's: a batch's promise resolves only after the worker's commit returned.
+ *
+ * A delivery's body bytes move to the worker instead of being copied (postMessage's transfer list),
+ * so a large body is held once. The caller's delivery keeps an emptied view of them meanwhile; a
+ * batch that fails gets its bodies back in place, so the writer can retry parts of it (writer.ts).
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
+import { WRITER_EXITED } from "./outage";
 import { SqliteStore, type SqliteStoreOptions } from "./sqlite";
 import type {
-  Delivery, DeliveryOutcome, EventPage, EventQuery, EventStore, EventSummary, PruneStep, StoredEvent, EventFilter,
+  Delivery, DeliveryOutcome, EventPage, RawBody, EventQuery, EventStore, EventSummary, PruneStep, StoredEvent, EventFilter,
 } from "./types";
 
 export type WriterRequest =
@@ -18,8 +23,13 @@ export type WriterRequest =
   | { id: number; kind: "durability" }
   | { id: number; kind: "close" };
 
-/** An error crosses the thread as its message and code (the code tells an outage from a bad row). */
-export type WriterReply = { id: number; result: unknown; error?: undefined } | { id: number; error: string; code?: string };
+/**
+ * An error crosses the thread as its message and code (the code tells an outage from a bad row);
+ * a failed recordBatch also hands back its deliveries' bodies.
+ */
+export type WriterReply =
+  | { id: number; result: unknown; error?: undefined }
+  | { id: number; error: string; code?: string; bodies?: RawBody[] };
 
 /** What the writer thread says unasked: it reopened the file (see SqliteStoreOptions.onReopen). */
 export interface WriterNotice {
@@ -58,7 +68,13 @@ export class ThreadedSqliteStore implements EventStore {
   }
 
   recordBatch(deliveries: Delivery[]): Promise<DeliveryOutcome[]> {
-    return this.send({ kind: "recordBatch", deliveries }) as Promise<DeliveryOutcome[]>;
+    const moving = deliveries.map((delivery) => ({ ...delivery, body: transferable(delivery.body) }));
+    const transfer = new Set(moving.flatMap(({ body }) => (typeof body === "string" ? [] : [body.buffer as ArrayBuffer])));
+    const sent = this.send({ kind: "recordBatch", deliveries: moving }, [...transfer]) as Promise<DeliveryOutcome[]>;
+    return sent.catch((error: Error & { bodies?: RawBody[] }) => {
+      error.bodies?.forEach((body, i) => (deliveries[i].body = body));
+      throw error;
+    });
   }
 
   prune(step: PruneStep): Promise<number> {
@@ -103,12 +119,12 @@ export class ThreadedSqliteStore implements EventStore {
     await this.reader.close();
   }
 
-  private send(request: Request): Promise<unknown> {
+  private send(request: Request, transfer: ArrayBuffer[] = []): Promise<unknown> {
     const worker = (this.worker ??= this.startWorker());
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ ...request, id });
+      worker.postMessage({ ...request, id }, transfer);
     });
   }
 
@@ -123,11 +139,13 @@ export class ThreadedSqliteStore implements EventStore {
       }
       const waiting = this.pending.get(reply.id);
       this.pending.delete(reply.id);
-      if (reply.error !== undefined) waiting?.reject(Object.assign(new Error(reply.error), { code: reply.code }));
+      if (reply.error !== undefined) waiting?.reject(Object.assign(new Error(reply.error), { code: reply.code, bodies: reply.bodies }));
       else waiting?.resolve(reply.result);
     });
     // A writer that dies (it should not) fails what it was doing; the next write starts a new one.
+    // Its batches' bodies went with it: the code makes the writer answer 503 rather than retry them.
     const fail = (error: Error) => {
+      Object.assign(error, { code: WRITER_EXITED });
       if (this.worker === worker) this.worker = undefined;
       for (const waiting of this.pending.values()) waiting.reject(error);
       this.pending.clear();
@@ -136,4 +154,13 @@ export class ThreadedSqliteStore implements EventStore {
     worker.on("exit", (code) => fail(new Error(`The SQLite writer thread exited (code ${code}).`)));
     return worker;
   }
+}
+
+/**
+ * Bytes that can be moved to the worker on their own: a view of part of a larger buffer (Node's
+ * pool for small allocations) is copied first, or the move would take the rest of the pool with it.
+ */
+function transferable(body: RawBody): RawBody {
+  if (typeof body === "string" || (body.byteOffset === 0 && body.byteLength === body.buffer.byteLength)) return body;
+  return new Uint8Array(body);
 }

@@ -5,6 +5,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { SqliteStore, type SqliteStoreOptions } from "./sqlite";
 import type { WriterNotice, WriterReply, WriterRequest } from "./sqliteThreaded";
+import type { RawBody } from "./types";
 
 const port = parentPort;
 if (!port) throw new Error("sqliteWriterThread runs only as a worker thread.");
@@ -15,8 +16,12 @@ const store = new SqliteStore({
 });
 
 port.on("message", (request: WriterRequest) => {
-  void run(request).then((reply) => port.postMessage(reply));
+  void run(request).then((reply) => port.postMessage(reply, reply.error === undefined ? [] : transferOf(reply.bodies)));
 });
+
+function transferOf(bodies: RawBody[] = []): ArrayBuffer[] {
+  return [...new Set(bodies.flatMap((body) => (typeof body === "string" ? [] : [body.buffer as ArrayBuffer])))];
+}
 
 async function run(request: WriterRequest): Promise<WriterReply> {
   try {
@@ -33,6 +38,8 @@ async function run(request: WriterRequest): Promise<WriterReply> {
     }
   } catch (error) {
     const { message, code } = error as { message?: string; code?: unknown };
-    return { id: request.id, error: message ?? String(error), code: typeof code === "string" ? code : undefined };
+    // The batch may be retried in parts: its bodies go back to the main thread (see sqliteThreaded.ts).
+    const bodies = request.kind === "recordBatch" ? request.deliveries.map((delivery) => delivery.body) : undefined;
+    return { id: request.id, error: message ?? String(error), code: typeof code === "string" ? code : undefined, bodies };
   }
 }

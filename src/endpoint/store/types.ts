@@ -10,14 +10,24 @@ import type { ReconcileLedger } from "../reconcile/types";
 export const EVENT_ORIGINS = ["delivered", "recovered", "rebuilt"] as const;
 export type EventOrigin = (typeof EVENT_ORIGINS)[number];
 
+/** A body as received: its UTF-8 bytes (POST /hooks), or text (events the endpoint builds itself). */
+export type RawBody = string | Uint8Array;
+
+const utf8 = new TextDecoder();
+
+/** The body as text; the bytes of a received one were checked to be UTF-8 when it arrived. */
+export function bodyText(body: RawBody): string {
+  return typeof body === "string" ? body : utf8.decode(body);
+}
+
 /** One POST as received, before it is stored. */
 export interface Delivery {
   /** "" for POST /hooks, the path segment for POST /hooks/:channel. */
   channel: string;
   eventId: string;
   facts: EventFacts;
-  /** The request body exactly as received (UTF-8 text). */
-  body: string;
+  /** The request body exactly as received. */
+  body: RawBody;
   /** Received headers, Authorization already removed. */
   headers: Record<string, string>;
   /** Milliseconds since the epoch. */

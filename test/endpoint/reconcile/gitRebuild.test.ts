@@ -12,6 +12,7 @@ import { AdoClient } from "../../../src/endpoint/reconcile/client";
 import { rebuildFromGit, rebuiltEventId, type RebuildContext } from "../../../src/endpoint/reconcile/gitRebuild";
 import { listWatchedSubscriptions, type WatchedSubscription } from "../../../src/endpoint/reconcile/subscriptions";
 import { MemoryLedger } from "./memoryLedger";
+import { bodyText } from "../../../src/endpoint/store/types";
 import { subscribe } from "./subscribe";
 
 const URL_PREFIX = "https://relay.example.com/";
@@ -54,7 +55,7 @@ test("git.push: the pushes of the matching repository and branch, each once, in 
   const [stored] = ledger.stored;
   const key = naturalKeyOf(wanted)!;
   expect(stored).toMatchObject({ channel: subscription.channel, eventId: rebuiltEventId(key), origin: "rebuilt", naturalKey: key });
-  const event = JSON.parse(stored.body);
+  const event = JSON.parse(bodyText(stored.body));
   expect(event).toMatchObject({
     id: rebuiltEventId(key),
     eventType: "git.push",
@@ -84,11 +85,11 @@ test("pull requests: created from those opened in the window, merged from those 
   expect(await rebuildFromGit(context(ledger), created, Date.parse(created.createdDate))).toMatchObject({ changes: 2, rebuilt: 2 });
   expect(await rebuildFromGit(context(ledger), merged, Date.parse(merged.createdDate))).toMatchObject({ changes: 1, rebuilt: 1 });
   expect(ledger.stored.map((d) => d.naturalKey).sort()).toEqual([naturalKeyOf(opened), naturalKeyOf(stillOpen), naturalKeyOf(completed)].sort());
-  const titled = JSON.parse(ledger.stored.find((d) => d.naturalKey === naturalKeyOf(stillOpen))!.body);
+  const titled = JSON.parse(bodyText(ledger.stored.find((d) => d.naturalKey === naturalKeyOf(stillOpen))!.body));
   expect(titled.message.text).toContain("<img src=x onerror=alert(1)>");
   expect(titled.message.html).toContain("&lt;img src=x onerror=alert(1)&gt;");
   expect(titled.message.html).not.toContain("<img");
-  const mergeEvent = JSON.parse(ledger.stored.find((d) => d.facts.eventType === "git.pullrequest.merged")!.body);
+  const mergeEvent = JSON.parse(bodyText(ledger.stored.find((d) => d.facts.eventType === "git.pullrequest.merged")!.body));
   expect(mergeEvent.resource).toMatchObject({ pullRequestId: opened.resource.pullRequestId, lastMergeCommit: { commitId: completed.resource.lastMergeCommit.commitId } });
 });
 

@@ -10,6 +10,7 @@ import { AdoClient } from "../../../src/endpoint/reconcile/client";
 import { recoverFromHistory } from "../../../src/endpoint/reconcile/history";
 import { listWatchedSubscriptions, type WatchedSubscription } from "../../../src/endpoint/reconcile/subscriptions";
 import { MemoryLedger } from "./memoryLedger";
+import { bodyText } from "../../../src/endpoint/store/types";
 import { subscribe } from "./subscribe";
 
 /** Nothing listens here: every delivery fails at once. */
@@ -42,7 +43,7 @@ test("a failed notification's event is stored with its original id and body, onc
     expect(scan).toMatchObject({ unsettled: 1, recovered: 1, alreadyHeld: 0, unrecoverable: [], truncated: [], summary: { failed: 1 } });
     expect(ledger.stored).toHaveLength(1);
     expect(ledger.stored[0]).toMatchObject({ channel: "lost", eventId: event.id, origin: "recovered", naturalKey: expect.stringMatching(/^git\.push:/) });
-    expect(JSON.parse(ledger.stored[0].body)).toEqual(event);
+    expect(JSON.parse(bodyText(ledger.stored[0].body))).toEqual(event);
 
     const again = await recoverFromHistory({ ...context, now: Date.now() + HOUR }, subscription, 0);
     expect(again).toMatchObject({ unsettled: 1, recovered: 0, alreadyHeld: 1 });
