@@ -155,11 +155,11 @@ function twoLineColumn(id: string, name: string, width: number, line1: CellConte
   };
 }
 
-/** The one text the table may cut: a long URL ends in an ellipsis and shows in full on hover. */
+/** The one text the table may cut: a URL longer than two lines ends in an ellipsis and shows in full on hover. */
 function EndpointUrl(props: { url: string | undefined }): JSX.Element {
   if (!props.url) return <span>—</span>;
   return (
-    <span className="text-ellipsis hr-endpoint-url" title={props.url}>
+    <span className="hr-endpoint-url hr-endpoint-url-clamped" title={props.url}>
       {props.url}
     </span>
   );
