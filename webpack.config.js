@@ -7,7 +7,7 @@ const sdkEntry = require.resolve("azure-devops-extension-sdk").replace(/SDK(\.mi
 
 module.exports = (_env, argv) => ({
   entry: { hub: "./src/hub/index.tsx" },
-  output: { path: path.resolve(__dirname, "dist/hub"), filename: "[name].js", clean: true },
+  output: { path: path.resolve(__dirname, "dist/hub"), filename: "[name].js", chunkFilename: "[name].js", clean: true },
   devtool: argv.mode === "production" ? false : "eval-source-map",
   resolve: {
     extensions: [".tsx", ".ts", ".js"],
@@ -22,5 +22,7 @@ module.exports = (_env, argv) => ({
     ],
   },
   plugins: [new HtmlWebpackPlugin({ template: "./src/hub/hub.html", filename: "hub.html", inject: "body" })],
+  // Two files: hub.js (SDK handshake, REST clients) and page.js (React, azure-devops-ui, the page), see src/hub/index.tsx.
+  optimization: { splitChunks: false },
   performance: { hints: false },
 });

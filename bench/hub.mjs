@@ -1,12 +1,12 @@
 /**
- * Hub bundle budget: the size of dist/hub/hub.js (raw and gzip), and the hub's load-to-interactive
+ * Hub bundle budget: the size of dist/hub's scripts (hub.js, the entry, and page.js, the page it loads; raw and gzip), and the hub's load-to-interactive
  * time in the local stand-in with 1,000 subscriptions: from navigation to the first subscription
  * row being visible inside the hub's iframe, in headless Chromium. Median of RUNS fresh pages, next
  * to the same measure on the stand-in's own seed alone (a handful of subscriptions).
  * Needs `npm run build` first (dist/hub and build/src/devhost).
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -16,14 +16,22 @@ import { describeMachine, machine, table, writeSection } from "./lib/report.mjs"
 
 const SUBSCRIPTIONS = Number(process.env.BENCH_SUBSCRIPTIONS ?? 1000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const bundle = join(projectRoot, "dist", "hub", "hub.js");
+const hubDir = join(projectRoot, "dist", "hub");
 const devhostMain = join(projectRoot, "build", "src", "devhost", "host", "main.js");
 /** A data row of the subscriptions table (azure-devops-ui Table), not its header. */
 const FIRST_ROW = "tr.bolt-table-row:not(.bolt-table-header-row) >> nth=0";
 
-function bundleSize() {
-  const raw = readFileSync(bundle);
-  return { rawKiB: raw.length / 1024, gzipKiB: gzipSync(raw).length / 1024 };
+/** Each script of dist/hub, then their total. */
+function bundleSizes() {
+  const sizes = readdirSync(hubDir)
+    .filter((name) => name.endsWith(".js"))
+    .sort()
+    .map((name) => {
+      const raw = readFileSync(join(hubDir, name));
+      return { name, rawKiB: raw.length / 1024, gzipKiB: gzipSync(raw).length / 1024 };
+    });
+  const sum = (key) => sizes.reduce((total, size) => total + size[key], 0);
+  return [...sizes, { name: "all scripts", rawKiB: sum("rawKiB"), gzipKiB: sum("gzipKiB") }];
 }
 
 async function startDevhost(workDir, subscriptions) {
@@ -58,8 +66,8 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 
 async function main() {
   const where = machine();
-  const size = bundleSize();
-  console.log(`hub.js: ${size.rawKiB.toFixed(1)} KiB raw, ${size.gzipKiB.toFixed(1)} KiB gzip`);
+  const sizes = bundleSizes();
+  for (const size of sizes) console.log(`${size.name}: ${size.rawKiB.toFixed(1)} KiB raw, ${size.gzipKiB.toFixed(1)} KiB gzip`);
   const workDir = mkdtempSync(join(tmpdir(), "hookrelay-bench-hub-"));
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
   const timesBy = new Map();
@@ -82,8 +90,7 @@ async function main() {
   const times = timesBy.get(SUBSCRIPTIONS);
   const seedOnly = timesBy.get(0);
   const rows = [
-    ["dist/hub/hub.js raw", `${size.rawKiB.toFixed(1)} KiB`],
-    ["dist/hub/hub.js gzip (zlib default level)", `${size.gzipKiB.toFixed(1)} KiB`],
+    ...sizes.map((size) => [`dist/hub ${size.name}: raw / gzip (zlib default level)`, `${size.rawKiB.toFixed(1)} KiB / ${size.gzipKiB.toFixed(1)} KiB`]),
     [`load to first row, seed + ${SUBSCRIPTIONS} subscriptions (median of ${RUNS})`, `${median(times)} ms (runs: ${times.join(", ")})`],
     [`load to first row, seed only (median of ${RUNS})`, `${median(seedOnly)} ms (runs: ${seedOnly.join(", ")})`],
     [`ratio ${SUBSCRIPTIONS} subscriptions / seed only`, (median(times) / median(seedOnly)).toFixed(2)],

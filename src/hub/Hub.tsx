@@ -10,6 +10,7 @@ import type { GitRepository } from "azure-devops-extension-api/Git";
 import type { Subscription } from "azure-devops-extension-api/ServiceHooks";
 import type { HooksService } from "./services/HooksService";
 import { HealthLoader } from "./services/healthLoader";
+import { loadPageLists, type PageLists } from "./services/pageLists";
 import type { RowHealth } from "./model/notifications";
 import { needsReenable } from "./model/status";
 import { describeEvent } from "./model/filters";
@@ -31,6 +32,8 @@ export interface HubProps {
   service: HooksService;
   /** How the Test action follows its notification. */
   testPolling?: TestPolling;
+  /** The first load of the lists, when the caller started it before rendering the page (see index.tsx). */
+  preloaded?: Promise<PageLists>;
 }
 
 type OpenDialog =
@@ -48,7 +51,7 @@ export function Hub(props: HubProps): JSX.Element {
   const [showAll, setShowAll] = React.useState(false);
   const [byEndpoint, setByEndpoint] = React.useState(false);
   const [reloads, setReloads] = React.useState(0);
-  const { subscriptions, setSubscriptions, repositories, error, loadCount } = useSubscriptions(service, showAll, reloads);
+  const { subscriptions, setSubscriptions, repositories, error, loadCount } = useSubscriptions(service, showAll, reloads, props.preloaded);
   const { health, requestHealth, reloadHealth } = useDeliveryHealth(service, loadCount);
   const [selectedId, setSelectedId] = React.useState<string>();
   const [dialog, setDialog] = React.useState<OpenDialog>({ kind: "none" });
@@ -73,15 +76,18 @@ export function Hub(props: HubProps): JSX.Element {
     setActionError(undefined);
     setSelectedId(s.id);
   }, []);
-  const editable = (s: Subscription) => !showAll && s.consumerId.toLowerCase() === service.context.consumerId.toLowerCase();
-  const toReenable = (subscriptions ?? []).filter((s) => editable(s) && needsReenable(s));
+  const editable = (s: Subscription) => !showAll && isOurs(s, service);
+  const toReenable = React.useMemo(
+    () => (showAll ? [] : (subscriptions ?? []).filter((s) => isOurs(s, service) && needsReenable(s))),
+    [showAll, subscriptions, service],
+  );
   const selected = subscriptions?.find((s) => s.id === selectedId);
 
   const replace = React.useCallback(
-    (updated: Subscription) => setSubscriptions((list) => list?.map((s) => (s.id === updated.id ? updated : s))),
+    (updated: Subscription) => setSubscriptions((list) => list.map((s) => (s.id === updated.id ? updated : s))),
     [setSubscriptions],
   );
-  const removed = React.useCallback((id: string) => setSubscriptions((list) => list?.filter((s) => s.id !== id)), [setSubscriptions]);
+  const removed = React.useCallback((id: string) => setSubscriptions((list) => list.filter((s) => s.id !== id)), [setSubscriptions]);
   const act = async (work: () => Promise<void>) => {
     setBusy(true);
     setActionError(undefined);
@@ -128,38 +134,31 @@ export function Hub(props: HubProps): JSX.Element {
   };
   const create = async (body: Subscription) => {
     const created = await service.createSubscription(body);
-    setSubscriptions((list) => [created, ...(list ?? [])]);
+    setSubscriptions((list) => [created, ...list]);
     setDialog({ kind: "none" });
     notify(`${describeEvent(created.eventType)} subscription created.`);
   };
 
   const addCreated = React.useCallback(
-    (created: Subscription) => setSubscriptions((list) => [created, ...(list ?? []).filter((s) => s.id !== created.id)]),
+    (created: Subscription) => setSubscriptions((list) => [created, ...list.filter((s) => s.id !== created.id)]),
     [setSubscriptions],
   );
 
-  const commands: IHeaderCommandBarItem[] = [
-    { id: "connect", text: "Connect an endpoint", isPrimary: true, iconProps: { iconName: "PlugConnected" }, disabled: showAll, onActivate: () => setDialog({ kind: "connect" }) },
-    // One subscription at a time is the rarer need: it waits in the overflow menu so the rest fit at 1280 px.
-    { id: "new", text: "New subscription", important: false, iconProps: { iconName: "Add" }, disabled: showAll, onActivate: () => setDialog({ kind: "new" }) },
-    {
-      id: "reenable",
-      text: "Re-enable all",
-      iconProps: { iconName: "PlayResume" },
-      disabled: toReenable.length === 0 || busy,
-      onActivate: () => setDialog({ kind: "bulk" }),
-    },
-    { id: "refresh", text: "Refresh", iconProps: { iconName: "Refresh" }, onActivate: () => setReloads((n) => n + 1) },
-  ];
+  const canReenable = toReenable.length > 0 && !busy;
+  const commands = React.useMemo<IHeaderCommandBarItem[]>(
+    () => [
+      { id: "connect", text: "Connect an endpoint", isPrimary: true, iconProps: { iconName: "PlugConnected" }, disabled: showAll, onActivate: () => setDialog({ kind: "connect" }) },
+      // One subscription at a time is the rarer need: it waits in the overflow menu so the rest fit at 1280 px.
+      { id: "new", text: "New subscription", important: false, iconProps: { iconName: "Add" }, disabled: showAll, onActivate: () => setDialog({ kind: "new" }) },
+      { id: "reenable", text: "Re-enable all", iconProps: { iconName: "PlayResume" }, disabled: !canReenable, onActivate: () => setDialog({ kind: "bulk" }) },
+      { id: "refresh", text: "Refresh", iconProps: { iconName: "Refresh" }, onActivate: () => setReloads((n) => n + 1) },
+    ],
+    [showAll, canReenable],
+  );
 
   return (
     <Page className="flex-grow hr-page">
-      <Header
-        title="Hook Relay subscriptions"
-        titleSize={TitleSize.Large}
-        description={`Service hooks of project ${service.context.projectName} that deliver to Hook Relay.`}
-        commandBarItems={commands}
-      />
+      <PageHeader projectName={service.context.projectName} commands={commands} />
       <div className="page-content page-content-top hr-content">
         <Toggle
           text="Show every subscription of this project (all consumers, read-only)"
@@ -276,6 +275,21 @@ export function Hub(props: HubProps): JSX.Element {
   );
 }
 
+/**
+ * Rendered again only when its commands change: the command bar measures itself after every render,
+ * which forces a layout of the whole page, table included.
+ */
+const PageHeader = React.memo(function PageHeader(props: { projectName: string; commands: IHeaderCommandBarItem[] }) {
+  return (
+    <Header
+      title="Hook Relay subscriptions"
+      titleSize={TitleSize.Large}
+      description={`Service hooks of project ${props.projectName} that deliver to Hook Relay.`}
+      commandBarItems={props.commands}
+    />
+  );
+});
+
 interface TableView {
   query: string;
   setQuery: (query: string) => void;
@@ -305,46 +319,64 @@ function useTableView(subscriptions: Subscription[] | undefined, rows: Subscript
 
 const NO_WORDS: ReadonlyMap<string, RowWords> = new Map();
 
+function isOurs(subscription: Subscription, service: HooksService): boolean {
+  return subscription.consumerId.toLowerCase() === service.context.consumerId.toLowerCase();
+}
+
 interface LoadedSubscriptions {
   subscriptions: Subscription[] | undefined;
-  setSubscriptions: React.Dispatch<React.SetStateAction<Subscription[] | undefined>>;
+  /** Changes the loaded list; does nothing while it loads. */
+  setSubscriptions: (update: (list: Subscription[]) => Subscription[]) => void;
   repositories: GitRepository[];
   error: unknown;
   /** Counts completed loads: delivery health belongs to one load of the list. */
   loadCount: number;
 }
 
-/** The subscriptions and repositories, reloaded when the scope changes or the user asks. */
-function useSubscriptions(service: HooksService, showAll: boolean, reloads: number): LoadedSubscriptions {
-  const [subscriptions, setSubscriptions] = React.useState<Subscription[]>();
-  const [repositories, setRepositories] = React.useState<GitRepository[]>([]);
-  const [error, setError] = React.useState<unknown>();
-  const [loadCount, setLoadCount] = React.useState(0);
+interface ListsState {
+  lists?: PageLists;
+  error?: unknown;
+  loadCount: number;
+}
+
+/**
+ * The subscriptions and repositories, reloaded when the scope changes or the user asks. The first load
+ * may come in started (`preloaded`). A load lands in one state update: React 16 does not batch updates
+ * made outside its event handlers, and one render per list would render the 1,000-row table twice.
+ */
+function useSubscriptions(service: HooksService, showAll: boolean, reloads: number, preloaded: Promise<PageLists> | undefined): LoadedSubscriptions {
+  const [state, setState] = React.useState<ListsState>({ loadCount: 0 });
+  const firstLoad = React.useRef(preloaded);
 
   React.useEffect(() => {
     let current = true;
-    setSubscriptions(undefined);
-    setError(undefined);
-    Promise.all([
-      service.listSubscriptions(showAll ? "all" : "ours"),
-      // Without Git read access the filters show repository ids instead of names.
-      service.repositories().catch(() => [] as GitRepository[]),
-    ]).then(
-      ([list, repos]) => {
-        if (!current) return;
-        setLoadCount((n) => n + 1);
-        setSubscriptions(list);
-        setRepositories(repos);
-      },
-      (e: unknown) => current && setError(e),
+    const loading = firstLoad.current ?? loadPageLists(service, showAll ? "all" : "ours");
+    firstLoad.current = undefined;
+    setState((previous) => (previous.lists || previous.error ? { loadCount: previous.loadCount } : previous));
+    loading.then(
+      (lists) => current && setState((previous) => ({ lists, loadCount: previous.loadCount + 1 })),
+      (error: unknown) => current && setState((previous) => ({ error, loadCount: previous.loadCount })),
     );
     return () => {
       current = false;
     };
   }, [service, showAll, reloads]);
 
-  return { subscriptions, setSubscriptions, repositories, error, loadCount };
+  const setSubscriptions = React.useCallback(
+    (update: (list: Subscription[]) => Subscription[]) =>
+      setState((previous) => (previous.lists ? { ...previous, lists: { ...previous.lists, subscriptions: update(previous.lists.subscriptions) } } : previous)),
+    [],
+  );
+  return {
+    subscriptions: state.lists?.subscriptions,
+    setSubscriptions,
+    repositories: state.lists?.repositories ?? NO_REPOSITORIES,
+    error: state.error,
+    loadCount: state.loadCount,
+  };
 }
+
+const NO_REPOSITORIES: GitRepository[] = [];
 
 interface DeliveryHealthState {
   /** By lower-case subscription id. */
@@ -362,7 +394,8 @@ function useDeliveryHealth(service: HooksService, loadCount: number): DeliveryHe
     [service, loadCount],
   );
   React.useEffect(() => {
-    setHealth(new Map());
+    // Bail out when already empty: the first load would otherwise render the table a second time.
+    setHealth((previous) => (previous.size === 0 ? previous : new Map()));
     return () => loader.close();
   }, [loader]);
   const requestHealth = React.useCallback((ids: string[]) => loader.request(ids), [loader]);

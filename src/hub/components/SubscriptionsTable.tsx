@@ -75,7 +75,7 @@ function buildColumns(
       twoLineColumn(
         "event",
         "Event and filters",
-        -28,
+        -26,
         (row) => <span className="hr-event">{describeEvent(row.subscription.eventType)}</span>,
         (row) => <span className="hr-filters-text">{filtersInWords(row.subscription.eventType, row.subscription.publisherInputs, repositories)}</span>,
       ),
@@ -83,7 +83,7 @@ function buildColumns(
     sortable("endpoint", {
       id: "endpoint",
       name: "Endpoint",
-      width: -20,
+      width: -24, // Wide enough at 1280 px for a URL of about 36 characters on its two lines.
       renderCell: (_r, columnIndex, column, row) => (
         <SimpleTableCell key={columnIndex} columnIndex={columnIndex} tableColumn={column}>
           <EndpointUrl url={row.subscription.consumerInputs?.url} />
@@ -104,7 +104,7 @@ function buildColumns(
     sortable("lastDelivery", {
       id: "lastDelivery",
       name: "Last delivery / success rate",
-      width: -20,
+      width: -19,
       renderCell: (_r, columnIndex, column, row) => (
         <HealthCell key={columnIndex} columnIndex={columnIndex} column={column} row={row} onNeedHealth={onNeedHealth} />
       ),
@@ -114,7 +114,7 @@ function buildColumns(
       twoLineColumn(
         "modified",
         "Modified / created by",
-        -18,
+        -17,
         (row) => formatDateTime(row.subscription.modifiedDate),
         (row) => `Created by ${personName(row.subscription.createdBy)}`,
       ),
@@ -155,14 +155,24 @@ function twoLineColumn(id: string, name: string, width: number, line1: CellConte
   };
 }
 
-/** The one text the table may cut: a long URL ends in an ellipsis and shows in full on hover. */
+/** The one text the table may cut: a URL longer than two lines ends in an ellipsis and shows in full on hover. */
 function EndpointUrl(props: { url: string | undefined }): JSX.Element {
   if (!props.url) return <span>—</span>;
   return (
-    <span className="text-ellipsis hr-endpoint-url" title={props.url}>
-      {props.url}
+    <span className="hr-endpoint-url hr-endpoint-url-clamped" title={props.url}>
+      {withBreaksAfterSlashes(props.url)}
     </span>
   );
+}
+
+/** A line may break after each "/" (<wbr>), so a URL wraps between its parts rather than inside a name. */
+function withBreaksAfterSlashes(url: string): React.ReactNode[] {
+  return url.split(/(?<=\/)/).map((part, index) => (
+    <React.Fragment key={index}>
+      {index > 0 ? <wbr /> : null}
+      {part}
+    </React.Fragment>
+  ));
 }
 
 interface HealthCellProps {
