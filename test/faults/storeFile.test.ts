@@ -86,7 +86,7 @@ describe("the SQLite store file under a running endpoint", () => {
     // Refused (503) or cut off while the file went away: redelivered from here on.
     const retried = [...during.unanswered];
     const after = new Sender(endpoint.url);
-    await after.run(8, new Promise((resolve) => setTimeout(resolve, 500)));
+    await after.run(8, until("deliveries go on into the new file", () => after.acknowledged.size > 50));
     await during.drain();
     await after.drain();
     expect(await readyStatus(endpoint.url)).toBe(200);
