@@ -1,8 +1,13 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { extractFacts, gitEventTypes } from "../../src/contract";
 import { loadSample, loadTestSample, sampleFile, samplesDirectory } from "../../src/contract/samples";
-import { sharedPayloadsDirectory, sharedPayloadsPresent } from "../support/sharedPayloads";
+
+/**
+ * The team's reference copy of Microsoft's sample payloads, beside the repository. Only this check
+ * of the vendored copy reads it; a user's clone has no ../shared.
+ */
+const sharedPayloadsDirectory = resolve(__dirname, "../../../shared/payloads");
 
 const vendoredFiles = [
   ...gitEventTypes.map((eventType) => `${eventType}.json`),
@@ -17,7 +22,7 @@ describe("vendored sample payloads", () => {
   });
 
   it("are byte-identical to the team's reference copy, when it is beside the repository", () => {
-    if (!sharedPayloadsPresent()) {
+    if (!existsSync(join(sharedPayloadsDirectory, "README.md"))) {
       // A user's clone stands alone: there is nothing to compare with, and nothing else reads ../shared.
       console.info(`No reference copy at ${sharedPayloadsDirectory}; the vendored samples were not compared.`);
       return;

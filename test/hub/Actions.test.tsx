@@ -15,15 +15,20 @@ function statusOf(row: HTMLElement): string | null | undefined {
   return row.querySelector(".hr-status")?.textContent;
 }
 
+/** Opens the details of the row delivering to `path`, presses Test, and gives the test's result. */
+async function testFromDetails(path: string): Promise<HTMLElement> {
+  const user = userEvent.setup();
+  await renderHub();
+  const panel = await openDetails(path);
+  await user.click(within(panel).getByRole("button", { name: "Send a test event" }));
+  return within(panel).getByRole("status", { name: "Test result" });
+}
+
 describe("Test", () => {
   test("shows pending, then delivered with the status code and the time taken when Azure DevOps recorded one", async () => {
     const subscription = seededSubscription(devhost, "/hooks/fiber");
     devhost.receivers.set(subscription.consumerInputs.url, 200);
-    const user = userEvent.setup();
-    await renderHub();
-    const panel = await openDetails("hooks/fiber");
-    await user.click(within(panel).getByRole("button", { name: "Send a test event" }));
-    const result = within(panel).getByRole("status", { name: "Test result" });
+    const result = await testFromDetails("hooks/fiber");
     expect(result).toHaveTextContent(/Sending test event|Queued|Sending|Processing/);
     await waitFor(() => expect(result).toHaveTextContent(/^Test delivered · HTTP 200( · \d+ ms)?$/));
 
@@ -41,11 +46,7 @@ describe("Test", () => {
   test("shows a failed delivery with the status code and Azure DevOps's error", async () => {
     const subscription = seededSubscription(devhost, "/hooks/payments");
     devhost.receivers.set(subscription.consumerInputs.url, 500);
-    const user = userEvent.setup();
-    await renderHub();
-    const panel = await openDetails("hooks/payments");
-    await user.click(within(panel).getByRole("button", { name: "Send a test event" }));
-    const result = within(panel).getByRole("status", { name: "Test result" });
+    const result = await testFromDetails("hooks/payments");
     await waitFor(() => expect(result).toHaveTextContent("Test failed · HTTP 500"));
     expect(result).toHaveTextContent("Response status code does not indicate success: 500");
   });
@@ -55,20 +56,12 @@ describe("Test", () => {
     devhost = startDevhost({ userId: READER.id });
     const subscription = seededSubscription(devhost, "/hooks/fiber");
     devhost.receivers.set(subscription.consumerInputs.url, 200);
-    const user = userEvent.setup();
-    await renderHub();
-    const panel = await openDetails("hooks/fiber");
-    await user.click(within(panel).getByRole("button", { name: "Send a test event" }));
-    const result = within(panel).getByRole("status", { name: "Test result" });
+    const result = await testFromDetails("hooks/fiber");
     await waitFor(() => expect(result).toHaveTextContent(/^Test delivered( · \d+ ms)?$/));
   });
 
   test("shows an unreachable endpoint as failed without a response", async () => {
-    const user = userEvent.setup();
-    await renderHub();
-    const panel = await openDetails("hooks/reviews");
-    await user.click(within(panel).getByRole("button", { name: "Send a test event" }));
-    const result = within(panel).getByRole("status", { name: "Test result" });
+    const result = await testFromDetails("hooks/reviews");
     await waitFor(() => expect(result).toHaveTextContent("Test failed · no response"));
     expect(result).toHaveTextContent("An error occurred while sending the request.");
   });

@@ -15,6 +15,7 @@ import {
 import { ErrorCard } from "./ErrorCard";
 import { FilterField, InputField } from "./SubscriptionFields";
 import { Select } from "./Select";
+import { SubmitForm } from "./SubmitForm";
 
 export interface NewSubscriptionDialogProps {
   repositories: GitRepository[];
@@ -59,15 +60,7 @@ export function NewSubscriptionDialog(props: NewSubscriptionDialogProps): JSX.El
         { text: "Create", primary: true, onClick: submit, disabled: busy },
       ]}
     >
-      <form
-        className="hr-form"
-        aria-label="New subscription"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
+      <SubmitForm className="hr-form" label="New subscription" onSubmit={() => void submit()}>
         {serverError ? <ErrorCard error={serverError} operation="edit" /> : null}
         <Select
           id="new-eventType"
@@ -86,7 +79,7 @@ export function NewSubscriptionDialog(props: NewSubscriptionDialogProps): JSX.El
         ))}
         {/* Enter in a text field submits the form. */}
         <button type="submit" hidden />
-      </form>
+      </SubmitForm>
     </Dialog>
   );
 }

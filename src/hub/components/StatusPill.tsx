@@ -11,6 +11,9 @@ const toneColors: Record<StatusTone, IColor> = {
   neutral: { red: 134, green: 134, blue: 134 },
 };
 
+/** A table column just wide enough for the longest pill ("Disabled: inactive owner"), which never wraps. */
+export const STATUS_COLUMN_WIDTH = 164;
+
 export function StatusPill(props: { subscription: Subscription }): JSX.Element {
   const status = describeStatus(props.subscription);
   return (

@@ -7,7 +7,7 @@ import { describeEvent, filtersInWords, type RepositoryNames } from "../model/fi
 import { formatDateTime, formatPercent, personName } from "../model/format";
 import { describeResult, isUnavailable, type RowHealth } from "../model/notifications";
 import type { SortColumn, SortState, SubscriptionRow } from "../model/tableView";
-import { StatusPill } from "./StatusPill";
+import { STATUS_COLUMN_WIDTH, StatusPill } from "./StatusPill";
 
 export type { SubscriptionRow } from "../model/tableView";
 
@@ -93,8 +93,7 @@ function buildColumns(
     sortable("status", {
       id: "status",
       name: "Status",
-      // Fixed and just wide enough for the longest pill ("Disabled: inactive owner"), which never wraps.
-      width: 164,
+      width: STATUS_COLUMN_WIDTH,
       renderCell: (_r, columnIndex, column, row) => (
         <SimpleTableCell key={columnIndex} columnIndex={columnIndex} tableColumn={column}>
           <StatusPill subscription={row.subscription} />

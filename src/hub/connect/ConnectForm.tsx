@@ -9,6 +9,7 @@ import type { FormErrors } from "../model/subscriptionForm";
 import { InputField } from "../components/SubscriptionFields";
 import { RepositoryPicker } from "./RepositoryPicker";
 import { connectInputs, supportsBranchFilter, type ConnectChoices, type ConnectScope, type EventChoice } from "./plan";
+import { SubmitForm } from "../components/SubmitForm";
 
 export interface ConnectFormProps {
   choices: ConnectChoices;
@@ -34,15 +35,7 @@ export function ConnectForm(props: ConnectFormProps): JSX.Element {
   };
 
   return (
-    <form
-      className="hr-connect-form"
-      aria-label="Connect an endpoint"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        props.onSubmit();
-      }}
-    >
+    <SubmitForm className="hr-connect-form" label="Connect an endpoint" onSubmit={props.onSubmit}>
       <fieldset className="hr-fieldset">
         <legend>Endpoint</legend>
         {ENDPOINT_INPUTS.map(inputField)}
@@ -84,7 +77,7 @@ export function ConnectForm(props: ConnectFormProps): JSX.Element {
       </fieldset>
       {/* Enter in a text field submits the form. */}
       <button type="submit" hidden />
-    </form>
+    </SubmitForm>
   );
 }
 

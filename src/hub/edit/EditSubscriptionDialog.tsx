@@ -8,6 +8,7 @@ import { consumerInputsFor, formFilters, type FormErrors } from "../model/subscr
 import { ErrorCard } from "../components/ErrorCard";
 import { FilterField, InputField } from "../components/SubscriptionFields";
 import { TOKEN_FOLLOWS_URL, editValuesOf, editedSubscription, secretField, validateEdit, type EditValues, type SecretField } from "./editSubscription";
+import { SubmitForm } from "../components/SubmitForm";
 
 export interface EditSubscriptionDialogProps {
   subscription: Subscription;
@@ -58,15 +59,7 @@ export function EditSubscriptionDialog(props: EditSubscriptionDialogProps): JSX.
         { text: "Save", primary: true, onClick: save, disabled: busy },
       ]}
     >
-      <form
-        className="hr-form"
-        aria-label="Edit subscription"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save();
-        }}
-      >
+      <SubmitForm className="hr-form" label="Edit subscription" onSubmit={() => void save()}>
         {serverError ? <ErrorCard error={serverError} operation="edit" /> : null}
         {formFilters(subscription.eventType).map((filter) => (
           <FilterField
@@ -91,7 +84,7 @@ export function EditSubscriptionDialog(props: EditSubscriptionDialogProps): JSX.
           />
         ))}
         <button type="submit" hidden />
-      </form>
+      </SubmitForm>
     </Dialog>
   );
 }

@@ -19,13 +19,11 @@ import { RETYPE_TOKEN, TOKEN_FOLLOWS_URL, withEndpointChange, type EndpointChang
 import { BatchProgress } from "./BatchProgress";
 import { combineHealth, combinedRateInWords, worstOf } from "./grouping";
 import { useBatch, type BatchWork } from "./useBatch";
+import { SubmitForm } from "../components/SubmitForm";
 
-export interface EndpointPanelProps {
+/** What the grouped view hands on to the panel of an endpoint. */
+export interface EndpointActionsProps {
   service: HooksService;
-  /** The endpoint URL the group was opened for. */
-  url: string;
-  /** The group's subscriptions as they are now (a URL change keeps them in the panel). */
-  rows: SubscriptionRow[];
   repositories: RepositoryNames;
   polling: TestPolling;
   canEdit: boolean;
@@ -33,6 +31,13 @@ export interface EndpointPanelProps {
   onDeleted: (subscriptionId: string) => void;
   onTested: (subscriptionId: string) => void;
   onNeedHealth: (subscriptionIds: string[]) => void;
+}
+
+export interface EndpointPanelProps extends EndpointActionsProps {
+  /** The endpoint URL the group was opened for. */
+  url: string;
+  /** The group's subscriptions as they are now (a URL change keeps them in the panel). */
+  rows: SubscriptionRow[];
   onDismiss: () => void;
 }
 
@@ -160,15 +165,7 @@ function EndpointChangeForm(props: EndpointChangeFormProps): JSX.Element {
     props.onApply(change);
   };
   return (
-    <form
-      className="hr-endpoint-change"
-      aria-label="Change URL or token"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        apply();
-      }}
-    >
+    <SubmitForm className="hr-endpoint-change" label="Change URL or token" onSubmit={apply}>
       <h3 className="hr-section-title">Change the URL or token of all {props.count} subscriptions</h3>
       <TextInput id="endpoint-url" label="Endpoint URL" value={url} maxLength={urlInput.validation?.maxLength} error={submitted ? errors.url : undefined} onChange={setUrl} />
       <TextInput
@@ -183,6 +180,6 @@ function EndpointChangeForm(props: EndpointChangeFormProps): JSX.Element {
         onChange={setToken}
       />
       <Button text={`Apply to ${props.count} subscriptions`} primary type="submit" disabled={props.disabled} />
-    </form>
+    </SubmitForm>
   );
 }

@@ -3,7 +3,7 @@ import { Button } from "azure-devops-ui/Button";
 import { SimpleTableCell, Table, TwoLineTableCell, type ITableColumn } from "azure-devops-ui/Table";
 import { ArrayItemProvider } from "azure-devops-ui/Utilities/Provider";
 import { describeEvent } from "../model/filters";
-import { StatusPill } from "../components/StatusPill";
+import { STATUS_COLUMN_WIDTH, StatusPill } from "../components/StatusPill";
 import { combinedRateInWords, type EndpointGroup } from "./grouping";
 
 export interface EndpointsTableProps {
@@ -65,8 +65,7 @@ function buildColumns(onOpen: (group: EndpointGroup) => void, onNeedHealth: (ids
     {
       id: "status",
       name: "Worst status",
-      // As in the subscriptions table: just wide enough for the longest pill.
-      width: 164,
+      width: STATUS_COLUMN_WIDTH,
       renderCell: (_r, columnIndex, column, group) => (
         <SimpleTableCell key={columnIndex} columnIndex={columnIndex} tableColumn={column}>
           <StatusPill subscription={group.worst} />

@@ -1,24 +1,12 @@
 import * as React from "react";
-import type { Subscription } from "azure-devops-extension-api/ServiceHooks";
-import type { HooksService } from "../services/HooksService";
-import type { RepositoryNames } from "../model/filters";
 import type { SubscriptionRow } from "../model/tableView";
-import type { TestPolling } from "../components/TestButton";
-import { EndpointPanel } from "./EndpointPanel";
+import { EndpointPanel, type EndpointActionsProps } from "./EndpointPanel";
 import { EndpointsTable } from "./EndpointsTable";
 import { groupByEndpoint, type EndpointGroup } from "./grouping";
 
-export interface EndpointsViewProps {
-  service: HooksService;
+export interface EndpointsViewProps extends EndpointActionsProps {
   /** The subscriptions table's rows, filtered and sorted. */
   rows: SubscriptionRow[];
-  repositories: RepositoryNames;
-  polling: TestPolling;
-  canEdit: boolean;
-  onReplaced: (subscription: Subscription) => void;
-  onDeleted: (subscriptionId: string) => void;
-  onTested: (subscriptionId: string) => void;
-  onNeedHealth: (subscriptionIds: string[]) => void;
 }
 
 /** The subscriptions grouped by endpoint URL, and the panel of the endpoint opened. */
@@ -33,19 +21,7 @@ export function EndpointsView(props: EndpointsViewProps): JSX.Element {
     <>
       <EndpointsTable groups={groups} onOpen={open} onNeedHealth={props.onNeedHealth} />
       {opened ? (
-        <EndpointPanel
-          service={props.service}
-          url={opened.url}
-          rows={openedRows}
-          repositories={props.repositories}
-          polling={props.polling}
-          canEdit={props.canEdit}
-          onReplaced={props.onReplaced}
-          onDeleted={props.onDeleted}
-          onTested={props.onTested}
-          onNeedHealth={props.onNeedHealth}
-          onDismiss={() => setOpened(undefined)}
-        />
+        <EndpointPanel {...props} url={opened.url} rows={openedRows} onDismiss={() => setOpened(undefined)} />
       ) : null}
     </>
   );
