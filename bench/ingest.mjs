@@ -9,8 +9,9 @@
  * After each Hook Relay run the endpoint is SIGKILLed and its database read: every id that got
  * a 2xx must be there exactly once (the floor is checked the same way).
  *
- * Then FLOOR_ROUNDS interleaved rounds (floor, Hook Relay SQLite, floor, …) at 4 KB and 64
- * connections; the median of their 2xx/s ratios is the last line printed: `ingest-vs-floor: X`.
+ * Then FLOOR_ROUNDS interleaved rounds of the floor, the store floor (the floor doing Hook Relay's
+ * required storage work: servers/store-floor.mjs) and Hook Relay SQLite at 4 KB and 64 connections;
+ * the median of the Hook Relay / floor ratios is the last line printed: `ingest-vs-floor: X`.
  *
  * A fifth server, Fastify parsing JSON and storing nothing, is a reference: the framework's own
  * ceiling on this machine, so the report shows where the rest of the gap to (a) goes.
@@ -62,6 +63,24 @@ const FLOOR = {
       workDir,
       readyStatus: 401,
       env: { HOOKRELAY_TOKENS: INGEST_TOKEN, DB_FILE: db.slice("sqlite:".length) },
+    }),
+};
+
+/**
+ * The durable floor doing Hook Relay's required storage work (store-floor.mjs): its checks, facts,
+ * schema, indexes and compression, on node:http and one thread. Between the durable floor and this
+ * lies what the issue requires be kept; between this and Hook Relay, Hook Relay's own overhead.
+ */
+const STORE_FLOOR = {
+  name: "store floor (node:http + Hook Relay's store)",
+  durability: "WAL, synchronous=FULL: fsync per group commit before any 200; Hook Relay's schema, indexes and compression",
+  db: (workDir) => `sqlite:${join(workDir, "store-floor.db")}`,
+  start: (workDir, db) =>
+    startServer({
+      script: join(bench, "servers", "store-floor.mjs"),
+      workDir,
+      readyPath: "/readyz",
+      env: { HOOKRELAY_TOKENS: INGEST_TOKEN, HOOKRELAY_DB: db },
     }),
 };
 
@@ -163,28 +182,40 @@ async function floorRounds() {
   const step = { size: RATIO_SIZE, connections: RATIO_CONNECTIONS };
   const rounds = [];
   for (let round = 1; round <= FLOOR_ROUNDS; round++) {
-    const floor = await measure(FLOOR, step);
-    const hookRelay = await measure(HOOK_RELAY_SQLITE, step);
+    // Each round starts at another target, so none always runs first.
+    const order = [FLOOR, STORE_FLOOR, HOOK_RELAY_SQLITE];
+    const results = new Map();
+    for (const target of [...order.slice(round % 3), ...order.slice(0, round % 3)]) results.set(target, await measure(target, step));
+    const [floor, storeFloor, hookRelay] = order.map((target) => results.get(target));
     const ratio = hookRelay.rps / Math.max(1, floor.rps);
-    rounds.push({ floor, hookRelay, ratio });
-    console.log(`round ${round}: floor ${fmt(floor.rps)} 2xx/s (${fmt(floor.cpuUsPerRequest)} µs CPU), Hook Relay ${fmt(hookRelay.rps)} 2xx/s (${fmt(hookRelay.cpuUsPerRequest)} µs CPU), ratio ${ratio.toFixed(3)}`);
+    const storeRatio = storeFloor.rps / Math.max(1, floor.rps);
+    rounds.push({ floor, storeFloor, hookRelay, ratio, storeRatio });
+    const described = (name, r) => `${name} ${fmt(r.rps)} 2xx/s (${fmt(r.cpuUsPerRequest)} µs CPU)`;
+    console.log(`round ${round}: ${described("floor", floor)}, ${described("store floor", storeFloor)}, ${described("Hook Relay", hookRelay)}, ratios ${storeRatio.toFixed(3)} / ${ratio.toFixed(3)}`);
   }
   return rounds;
 }
 
 function floorSection(rounds) {
-  const header = ["round", "floor 2xx/s", "floor CPU µs per 2xx", "Hook Relay 2xx/s", "Hook Relay CPU µs per 2xx", "ratio", "every 2xx stored once (floor / Hook Relay)"];
+  const header = [
+    "round", "floor 2xx/s", "floor CPU µs per 2xx", "store floor 2xx/s", "store floor CPU µs per 2xx", "Hook Relay 2xx/s",
+    "Hook Relay CPU µs per 2xx", "store floor / floor", "Hook Relay / floor", "every 2xx stored once (floor / store floor / Hook Relay)",
+  ];
   const rows = rounds.map((r, i) => [
     String(i + 1),
     fmt(r.floor.rps),
     fmt(r.floor.cpuUsPerRequest),
+    fmt(r.storeFloor.rps),
+    fmt(r.storeFloor.cpuUsPerRequest),
     fmt(r.hookRelay.rps),
     fmt(r.hookRelay.cpuUsPerRequest),
+    r.storeRatio.toFixed(3),
     r.ratio.toFixed(3),
-    `${r.floor.durable} / ${r.hookRelay.durable}`,
+    `${r.floor.durable} / ${r.storeFloor.durable} / ${r.hookRelay.durable}`,
   ]);
   return (
     `### Against the durable floor (4 KB, ${RATIO_CONNECTIONS} connections, ${rounds.length} interleaved rounds)\n\n${table(header, rows)}\n\n` +
+    `store-floor-vs-floor (median): ${median(rounds.map((r) => r.storeRatio)).toFixed(3)}\n\n` +
     `**ingest-vs-floor (median of the rounds' ratios): ${median(rounds.map((r) => r.ratio)).toFixed(3)}**`
   );
 }
@@ -265,6 +296,7 @@ async function main() {
   );
   console.log(`\nWritten to bench/RESULTS.md`);
   console.log(`ingest-ratio: ${ratio === undefined ? "NaN" : ratio.toFixed(3)}`);
+  console.log(`store-floor-vs-floor: ${median(rounds.map((r) => r.storeRatio)).toFixed(3)}`);
   console.log(`ingest-vs-floor: ${median(rounds.map((r) => r.ratio)).toFixed(3)}`);
 }
 

@@ -83,7 +83,7 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     return sendError(reply, error.statusCode, "bad_request", error.message);
   }
   request.log.error({ err: error }, "unexpected error");
-  return sendError(reply, 503, "internal_error", "The endpoint hit an unexpected error; retry later.");
+  return sendError(reply, 503, INTERNAL_ERROR.code, INTERNAL_ERROR.message);
 }
 
 /** Errors Fastify meets before routing (a malformed URL): the same shape as every other error. */
@@ -116,6 +116,18 @@ export function clientErrorHandler(this: FastifyInstance, error: NodeJS.ErrnoExc
   const answering = (socket as Socket & { _httpMessage?: ServerResponse })._httpMessage;
   if (socket.writable && !answering?.headersSent) socket.write(rawResponse(status, errorBody(code, message)));
   socket.destroy();
+}
+
+/** What a request that hit a bug gets: 503, so that Azure DevOps retries it. */
+export const INTERNAL_ERROR = { code: "internal_error", message: "The endpoint hit an unexpected error; retry later." };
+
+/** sendError's answer on a plain Node response, for requests answered before Fastify (routes/ingestDirect.ts). */
+export function writeError(response: ServerResponse, status: number, code: string, message: string): void {
+  const body = errorBody(code, message);
+  const headers: Record<string, string | number> = { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body) };
+  if (status === 503) headers["retry-after"] = String(RETRY_AFTER_SECONDS);
+  response.writeHead(status, headers);
+  response.end(body);
 }
 
 /** Node answers an Expect header other than 100-continue itself, with an empty 417; this keeps the JSON shape. */

@@ -1,6 +1,6 @@
 /**
  * The only body parser: JSON (application/json, application/*+json, any charset parameter),
- * kept as the exact text received (rawBodyOf) and parsed once.
+ * kept as the exact bytes received (takeRawBody) and parsed once.
  * Refused with 400, because the stored raw body must mean what we indexed and Azure DevOps never
  * sends any of them: nesting deeper than MAX_JSON_DEPTH, a key repeated in one object (JSON.parse
  * keeps the last one silently), "__proto__" keys and "constructor.prototype" (safer than storing
@@ -13,11 +13,13 @@ import { RequestError } from "./errors";
 const RAW_BODY = "rawBody";
 
 /**
- * The exact bytes of the request's JSON body, if it had one. They are kept rather than the
- * decoded text: one copy, which can move to another thread without being copied again.
+ * The exact bytes of the request's JSON body, if it had one, which the request then lets go of:
+ * the bytes are kept rather than the decoded text, and once only.
  */
-export function rawBodyOf(request: FastifyRequest): Buffer | undefined {
-  return request.getDecorator<Buffer | null>(RAW_BODY) ?? undefined;
+export function takeRawBody(request: FastifyRequest): Buffer | undefined {
+  const body = request.getDecorator<Buffer | null>(RAW_BODY) ?? undefined;
+  request.setDecorator(RAW_BODY, null);
+  return body;
 }
 
 /**
@@ -33,25 +35,36 @@ export function registerJsonBody(app: FastifyInstance): void {
   app.decorateRequest(RAW_BODY, null);
   app.removeAllContentTypeParsers();
   const parse = (request: FastifyRequest, body: Buffer, done: (error: Error | null, value?: unknown) => void) => {
-    let text: string;
+    let value: unknown;
     try {
-      text = utf8.decode(body);
-    } catch {
-      return done(new RequestError(400, "invalid_encoding", "The body is not valid UTF-8."));
-    }
-    const problem = findShapeProblem(text);
-    if (problem) return done(problem);
-    request.setDecorator(RAW_BODY, body);
-    // Plain JSON.parse is safe here: the scan above already refused the keys that could pollute a prototype.
-    try {
-      done(null, JSON.parse(text));
+      value = parseJsonBody(body);
     } catch (error) {
-      done(text.trim() === "" ? emptyBody() : new RequestError(400, "invalid_json", `The body is not valid JSON: ${(error as Error).message}`));
+      return done(error as RequestError);
     }
+    request.setDecorator(RAW_BODY, body);
+    done(null, value);
   };
   app.addContentTypeParser("application/json", { parseAs: "buffer" }, parse);
   // Fastify matches a RegExp against the whole header, parameters included.
   app.addContentTypeParser(/^application\/[\w.-]+\+json\s*(?:;|$)/i, { parseAs: "buffer" }, parse);
+}
+
+/** The body's JSON value; a RequestError (400) for text that is not UTF-8, not JSON, or of a refused shape. */
+export function parseJsonBody(body: Buffer): unknown {
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    throw new RequestError(400, "invalid_encoding", "The body is not valid UTF-8.");
+  }
+  const problem = findShapeProblem(text);
+  if (problem) throw problem;
+  // Plain JSON.parse is safe here: the scan above already refused the keys that could pollute a prototype.
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw text.trim() === "" ? emptyBody() : new RequestError(400, "invalid_json", `The body is not valid JSON: ${(error as Error).message}`);
+  }
 }
 
 const emptyBody = () => new RequestError(400, "invalid_json", "The body is empty; expected a JSON object.");

@@ -12,7 +12,8 @@ import { ingestRoutes, MAX_ID_LENGTH } from "./routes/ingest";
 import { streamRoutes } from "./routes/stream";
 import { refuseUnrouted } from "./routing";
 import { DEFAULT_STREAM_BUFFERS, StreamClients, type StreamBuffers } from "./streamClients";
-import { timeoutOptions, type ServerTimeouts } from "./timeouts";
+import { createNodeServer, type ServerTimeouts } from "./timeouts";
+import { directIngest, type DirectHandler } from "./routes/ingestDirect";
 import type { EventStore } from "./store/types";
 import { DeliveryWriter } from "./writer";
 import { DEFAULT_BODY_LIMIT } from "./config";
@@ -64,8 +65,12 @@ export function buildServer(options: ServerOptions): EndpointServer {
   if (options.ingestTokens.length === 0) throw new Error("At least one ingest token is required.");
   if (options.readTokens.length === 0) throw new Error("At least one read token is required.");
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
+  // Set once the writer exists: until then (and for whatever it does not take) Fastify answers.
+  let direct: DirectHandler | undefined;
   const app = Fastify({
-    ...timeoutOptions(options.timeouts, options.https),
+    serverFactory: (handler) => createNodeServer(options.timeouts, options.https, (request, response) => direct?.(request, response) || handler(request, response)),
+    // Only for the address it reports (https://…): serverFactory made the server.
+    ...(options.https ? { https: options.https } : {}),
     logger: redacted(options.logger ?? false),
     // Two log lines per delivery cost more than storing it; ingest logs only deliveries it refuses.
     disableRequestLogging: true,
@@ -120,6 +125,7 @@ export function buildServer(options: ServerOptions): EndpointServer {
   const ingestCheck = tokenChecker(options.ingestTokens);
   const readCheck = tokenChecker(options.readTokens);
   app.register(ingestRoutes, { checkToken: ingestCheck, writer, metrics, bodyLimit });
+  direct = directIngest({ checkToken: ingestCheck, writer, metrics, bodyLimit, app });
   app.register(eventRoutes, { checkToken: readCheck, store });
   app.register(streamRoutes, {
     checkToken: readCheck,

@@ -3,8 +3,8 @@
  * Azure DevOps sends a whole delivery (2 MB at most) at once and gives up after 30 s; a real
  * delivery over a LAN or a proxy arrives far inside these limits.
  */
-import type { ServerOptions as HttpServerOptions } from "node:http";
-import type { ServerOptions as HttpsServerOptions } from "node:https";
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 
 export interface ServerTimeouts {
   /** The whole request, headers and body, must arrive within this. */
@@ -28,17 +28,17 @@ export const DEFAULT_TIMEOUTS: Required<ServerTimeouts> = {
   checkIntervalMs: 1_000,
 };
 
-/** The Fastify options that apply `timeouts`; `https` options, if any, carry the Node server settings too. */
-export function timeoutOptions(
+/**
+ * The endpoint's Node server (http, or https with `tls`), with `timeouts` applied, calling
+ * `listener` for each request. It is Fastify's serverFactory (server.ts), so a request can be
+ * answered before Fastify sees it (routes/ingestDirect.ts).
+ */
+export function createNodeServer(
   timeouts: ServerTimeouts = {},
-  https?: HttpsServerOptions,
-): { requestTimeout: number; keepAliveTimeout: number; http?: HttpServerOptions; https?: HttpsServerOptions } {
+  tls: { key: string | Buffer; cert: string | Buffer } | undefined,
+  listener: (request: IncomingMessage, response: ServerResponse) => void,
+): HttpServer | HttpsServer {
   const { requestMs, headersMs, keepAliveMs, checkIntervalMs } = { ...DEFAULT_TIMEOUTS, ...timeouts };
-  const node = { headersTimeout: headersMs, connectionsCheckingInterval: checkIntervalMs };
-  return {
-    requestTimeout: requestMs,
-    keepAliveTimeout: keepAliveMs,
-    // Fastify hands `http` to http.createServer only; https.createServer takes the same settings with the TLS ones.
-    ...(https ? { https: { ...https, ...node } } : { http: node }),
-  };
+  const settings = { headersTimeout: headersMs, requestTimeout: requestMs, keepAliveTimeout: keepAliveMs, connectionsCheckingInterval: checkIntervalMs };
+  return tls ? createHttpsServer({ ...tls, ...settings }, listener) : createHttpServer(settings, listener);
 }

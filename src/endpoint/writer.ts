@@ -64,8 +64,9 @@ export class DeliveryWriter {
       return Promise.reject(new StoreUnavailableError("Too many deliveries are waiting to be stored.", "overloaded"));
     }
     return new Promise((resolve, reject) => {
-      // Stored and announced to streams alike (see store/storable.ts).
-      this.queue.push({ delivery: storableDelivery(delivery), resolve, reject });
+      // Stored and announced to streams alike (see store/storable.ts); as small as the store can make it.
+      const storable = storableDelivery(delivery);
+      this.queue.push({ delivery: this.store.prepare?.(storable) ?? storable, resolve, reject });
       // setImmediate lets every request parsed in this turn of the event loop join the batch.
       if (!this.flushing) this.flushing = new Promise((done) => setImmediate(() => this.flushAll().then(done)));
     });

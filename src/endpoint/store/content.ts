@@ -1,8 +1,8 @@
 /**
  * How SQLite keeps a row's content, the body exactly as received and the headers. Small JSON
  * compresses poorly on its own (about 3.5×) but well against a preset dictionary of typical events
- * (about 9× for 4 KB events at the fastest level), so new rows are compressed with one, on the
- * writer thread. `codec` names the encoding, so rows written with an older one stay readable
+ * (about 9× for 4 KB events at the fastest level), so new rows are compressed with one (on the
+ * main thread, as a batch goes to the writer thread: sqliteThreaded.ts). `codec` names the encoding, so rows written with an older one stay readable
  * whatever new rows use:
  *   0  body and headers as text (the headers as a JSON object): rows of schema 3 and before
  *   1  `body` holds deflate-raw (dictionary v1, dictionaries/v1.json) of the headers' JSON, a line
@@ -50,9 +50,46 @@ function dictionaryV1Bytes(): Buffer {
  * the shortest JSON) grows by a few bytes at most: deflate falls back to stored blocks.
  */
 export function storedContent(delivery: Delivery): StoredContent {
-  const body = typeof delivery.body === "string" ? Buffer.from(delivery.body, "utf8") : delivery.body;
-  const plain = Buffer.concat([Buffer.from(`${JSON.stringify(delivery.headers)}\n`, "utf8"), body]);
+  const plain = plainContent(`${JSON.stringify(delivery.headers)}\n`, delivery.body);
   return { body: deflateRawSync(plain, { ...DEFLATE_V1_OPTIONS, dictionary: dictionaryV1Bytes() }), headers: "", codec: DEFLATE_V1_CODEC };
+}
+
+/** The delivery with its content compressed, and its body and headers let go. */
+export function compressedDelivery(delivery: Delivery): Delivery {
+  return delivery.content ? delivery : { ...delivery, body: "", headers: {}, content: storedContent(delivery) };
+}
+
+/**
+ * Bodies from this size on are compressed as soon as they are queued (EventStore.prepare), not when
+ * their batch goes to be written: 64 of 500 KB waiting for a commit would hold 32 MB. Smaller ones
+ * wait whole, which is quicker: a batch's rows are compressed together, in one loop.
+ */
+const COMPRESS_WHEN_QUEUED_BYTES = 64 * 1024;
+
+export function preparedDelivery(delivery: Delivery): Delivery {
+  const { body } = delivery;
+  const size = typeof body === "string" ? body.length : body.byteLength;
+  return size >= COMPRESS_WHEN_QUEUED_BYTES ? compressedDelivery(delivery) : delivery;
+}
+
+/** Bodies up to this size are laid out in one buffer kept for the next row, not a new one each time. */
+const SCRATCH_BYTES = 1024 * 1024;
+let scratch: Buffer | undefined;
+
+/**
+ * The headers line then the body, in a buffer that is only valid until the next call: every row
+ * would otherwise leave a copy of its body as garbage (500 KB bodies, 64 at a time, add up).
+ */
+function plainContent(headers: string, body: Delivery["body"]): Buffer {
+  const length = Buffer.byteLength(headers) + (typeof body === "string" ? Buffer.byteLength(body) : body.byteLength);
+  const target = length <= SCRATCH_BYTES ? (scratch ??= Buffer.allocUnsafeSlow(SCRATCH_BYTES)) : Buffer.allocUnsafe(length);
+  let end = target.write(headers, 0);
+  if (typeof body === "string") end += target.write(body, end);
+  else {
+    target.set(body, end);
+    end += body.byteLength;
+  }
+  return target.subarray(0, end);
 }
 
 /** The body and headers of a stored row, as text. */

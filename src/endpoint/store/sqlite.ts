@@ -21,7 +21,7 @@ import { parseRowIdPosition } from "../cursor";
 import { StoreFileError } from "./outage";
 import { foldBatch, rowSource, spreadOutcome } from "./batch";
 import { COLUMN_LIST, mergeAssignments, sqliteValues } from "./columns";
-import { readContent, storedContent, type StoredContent } from "./content";
+import { preparedDelivery, readContent, storedContent, type StoredContent } from "./content";
 import { storableText } from "./storable";
 import { pageOf, SUMMARY_COLUMNS, toStoredEvent, toSummary, type EventRow } from "./rows";
 import type {
@@ -209,7 +209,7 @@ class Connection {
     let nextId = lastRowId + 1;
     for (const folded of foldBatch(deliveries)) {
       const { first } = folded;
-      const values = { ...sqliteValues(rowSource(folded)), ...storedContent(first) };
+      const values = { ...sqliteValues(rowSource(folded)), ...(first.content ?? storedContent(first)) };
       const holder = first.naturalKey === undefined ? undefined : (this.findKeyHolder.get(values) as KeyHolder | undefined);
       const write = keyedWrite(holder, first);
       const row = (
@@ -285,6 +285,10 @@ export class SqliteStore implements EventStore {
       throw new StoreFileError(`${this.options.filename} was ${change} while a batch was committed; it is reopened, send again.`);
     }
     return outcomes;
+  }
+
+  prepare(delivery: Delivery): Delivery {
+    return preparedDelivery(delivery);
   }
 
   /** journal_mode and synchronous as this connection runs them. */

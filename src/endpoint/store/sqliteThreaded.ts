@@ -4,17 +4,19 @@
  * (WAL lets the main thread's read connection see every committed batch). Durability is the
  * SqliteStore's: a batch's promise resolves only after the worker's commit returned.
  *
- * A delivery's body bytes move to the worker instead of being copied (postMessage's transfer list),
- * so a large body is held once. The caller's delivery keeps an emptied view of them meanwhile; a
- * batch that fails gets its bodies back in place, so the writer can retry parts of it (writer.ts).
+ * Each delivery's content (content.ts) is compressed on this thread, a large one when the writer
+ * queues it (prepare), the others as their batch is sent: every delivery waits for the writer thread's
+ * commits, so that thread does nothing else, and only the compressed bytes cross to it. The
+ * caller's deliveries are not changed, so a batch that fails can be retried in parts.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { WRITER_EXITED } from "./outage";
 import { SqliteStore, type SqliteStoreOptions } from "./sqlite";
+import { compressedDelivery, preparedDelivery } from "./content";
 import type {
-  Delivery, DeliveryOutcome, EventPage, RawBody, EventQuery, EventStore, EventSummary, PruneStep, StoredEvent, EventFilter,
+  Delivery, DeliveryOutcome, EventPage, EventQuery, EventStore, EventSummary, PruneStep, StoredEvent, EventFilter,
 } from "./types";
 
 export type WriterRequest =
@@ -23,13 +25,8 @@ export type WriterRequest =
   | { id: number; kind: "durability" }
   | { id: number; kind: "close" };
 
-/**
- * An error crosses the thread as its message and code (the code tells an outage from a bad row);
- * a failed recordBatch also hands back its deliveries' bodies.
- */
-export type WriterReply =
-  | { id: number; result: unknown; error?: undefined }
-  | { id: number; error: string; code?: string; bodies?: RawBody[] };
+/** An error crosses the thread as its message and code (the code tells an outage from a bad row). */
+export type WriterReply = { id: number; result: unknown; error?: undefined } | { id: number; error: string; code?: string };
 
 /** What the writer thread says unasked: it reopened the file (see SqliteStoreOptions.onReopen). */
 export interface WriterNotice {
@@ -40,6 +37,9 @@ type Request = WriterRequest extends infer R ? (R extends { id: number } ? Omit<
 
 /** The compiled worker script; it exists in the build output (build/src/endpoint/store), not beside the TypeScript sources. */
 export const WRITER_SCRIPT = join(__dirname, "sqliteWriterThread.js");
+
+/** V8 would let the writer's young generation grow to 32 MiB or more; it allocates little that lives. */
+const WRITER_YOUNG_GENERATION_MB = 4;
 
 export class ThreadedSqliteStore implements EventStore {
   readonly kind = "sqlite";
@@ -68,13 +68,11 @@ export class ThreadedSqliteStore implements EventStore {
   }
 
   recordBatch(deliveries: Delivery[]): Promise<DeliveryOutcome[]> {
-    const moving = deliveries.map((delivery) => ({ ...delivery, body: transferable(delivery.body) }));
-    const transfer = new Set(moving.flatMap(({ body }) => (typeof body === "string" ? [] : [body.buffer as ArrayBuffer])));
-    const sent = this.send({ kind: "recordBatch", deliveries: moving }, [...transfer]) as Promise<DeliveryOutcome[]>;
-    return sent.catch((error: Error & { bodies?: RawBody[] }) => {
-      error.bodies?.forEach((body, i) => (deliveries[i].body = body));
-      throw error;
-    });
+    return this.send({ kind: "recordBatch", deliveries: deliveries.map(compressedDelivery) }) as Promise<DeliveryOutcome[]>;
+  }
+
+  prepare(delivery: Delivery): Delivery {
+    return preparedDelivery(delivery);
   }
 
   prune(step: PruneStep): Promise<number> {
@@ -119,19 +117,20 @@ export class ThreadedSqliteStore implements EventStore {
     await this.reader.close();
   }
 
-  private send(request: Request, transfer: ArrayBuffer[] = []): Promise<unknown> {
+  private send(request: Request): Promise<unknown> {
     const worker = (this.worker ??= this.startWorker());
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ ...request, id }, transfer);
+      worker.postMessage({ ...request, id });
     });
   }
 
   private startWorker(): Worker {
     // Functions cannot cross to the thread: it sends a notice when it reopens the file.
     const { onReopen, ...workerData } = this.options;
-    const worker = new Worker(this.script, { workerData });
+    // It only runs statements: a small young generation keeps its heap, and so the process, small.
+    const worker = new Worker(this.script, { workerData, resourceLimits: { maxYoungGenerationSizeMb: WRITER_YOUNG_GENERATION_MB } });
     worker.on("message", (reply: WriterReply | WriterNotice) => {
       if ("reopened" in reply) {
         onReopen?.(reply.reopened);
@@ -139,11 +138,11 @@ export class ThreadedSqliteStore implements EventStore {
       }
       const waiting = this.pending.get(reply.id);
       this.pending.delete(reply.id);
-      if (reply.error !== undefined) waiting?.reject(Object.assign(new Error(reply.error), { code: reply.code, bodies: reply.bodies }));
+      if (reply.error !== undefined) waiting?.reject(Object.assign(new Error(reply.error), { code: reply.code }));
       else waiting?.resolve(reply.result);
     });
-    // A writer that dies (it should not) fails what it was doing; the next write starts a new one.
-    // Its batches' bodies went with it: the code makes the writer answer 503 rather than retry them.
+    // A writer that dies (it should not) fails what it was doing, as an outage (503): the next write
+    // starts a new one.
     const fail = (error: Error) => {
       Object.assign(error, { code: WRITER_EXITED });
       if (this.worker === worker) this.worker = undefined;
@@ -154,13 +153,4 @@ export class ThreadedSqliteStore implements EventStore {
     worker.on("exit", (code) => fail(new Error(`The SQLite writer thread exited (code ${code}).`)));
     return worker;
   }
-}
-
-/**
- * Bytes that can be moved to the worker on their own: a view of part of a larger buffer (Node's
- * pool for small allocations) is copied first, or the move would take the rest of the pool with it.
- */
-function transferable(body: RawBody): RawBody {
-  if (typeof body === "string" || (body.byteOffset === 0 && body.byteLength === body.buffer.byteLength)) return body;
-  return new Uint8Array(body);
 }

@@ -5,7 +5,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { SqliteStore, type SqliteStoreOptions } from "./sqlite";
 import type { WriterNotice, WriterReply, WriterRequest } from "./sqliteThreaded";
-import type { RawBody } from "./types";
 
 const port = parentPort;
 if (!port) throw new Error("sqliteWriterThread runs only as a worker thread.");
@@ -16,12 +15,8 @@ const store = new SqliteStore({
 });
 
 port.on("message", (request: WriterRequest) => {
-  void run(request).then((reply) => port.postMessage(reply, reply.error === undefined ? [] : transferOf(reply.bodies)));
+  void run(request).then((reply) => port.postMessage(reply));
 });
-
-function transferOf(bodies: RawBody[] = []): ArrayBuffer[] {
-  return [...new Set(bodies.flatMap((body) => (typeof body === "string" ? [] : [body.buffer as ArrayBuffer])))];
-}
 
 async function run(request: WriterRequest): Promise<WriterReply> {
   try {
@@ -38,8 +33,6 @@ async function run(request: WriterRequest): Promise<WriterReply> {
     }
   } catch (error) {
     const { message, code } = error as { message?: string; code?: unknown };
-    // The batch may be retried in parts: its bodies go back to the main thread (see sqliteThreaded.ts).
-    const bodies = request.kind === "recordBatch" ? request.deliveries.map((delivery) => delivery.body) : undefined;
-    return { id: request.id, error: message ?? String(error), code: typeof code === "string" ? code : undefined, bodies };
+    return { id: request.id, error: message ?? String(error), code: typeof code === "string" ? code : undefined };
   }
 }

@@ -2,6 +2,7 @@
 import type { EventFacts } from "../../contract/facts";
 import type { ColumnFields } from "./columns";
 import type { ReconcileLedger } from "../reconcile/types";
+import type { StoredContent } from "./content";
 
 /**
  * How an event came to be stored: delivered by Azure DevOps, recovered from its notification history
@@ -39,6 +40,11 @@ export interface Delivery {
    * on the channel is a receipt of the first, and an original supersedes a rebuilt one.
    */
   naturalKey?: string;
+  /**
+   * The body and headers as the SQLite store keeps them (content.ts), once its `prepare` made them;
+   * `body` and `headers` are then empty.
+   */
+  content?: StoredContent;
 }
 
 export interface DeliveryOutcome {
@@ -131,6 +137,11 @@ export interface EventStore {
    * Resolves only once the transaction is durably committed.
    */
   recordBatch(deliveries: Delivery[]): Promise<DeliveryOutcome[]>;
+  /**
+   * The delivery as the writer holds it until its commit, if the store can make it smaller at once:
+   * SQLite compresses a large body and its headers then, so it is not held whole while it waits.
+   */
+  prepare?(delivery: Delivery): Delivery;
   query(query: EventQuery): Promise<EventPage>;
   /** The newest delivery of this event id, on the given channel when one is given. */
   get(eventId: string, channel?: string): Promise<StoredEvent | undefined>;
