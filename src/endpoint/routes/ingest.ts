@@ -25,7 +25,7 @@ const DUPLICATE = "duplicateDelivery";
 export const MAX_ID_LENGTH = 256;
 const NO_CONTROL_CHARACTERS = "^[^\\u0000-\\u001f]+$";
 
-export const bodySchema = {
+const bodySchema = {
   type: "object",
   required: ["id", "eventType"],
   properties: {

@@ -1,9 +1,9 @@
 /**
  * How SQLite keeps a row's content, the body exactly as received and the headers. Small JSON
  * compresses poorly on its own (about 3.5×) but well against a preset dictionary of typical events
- * (about 9× for 4 KB events at the fastest level), so new rows are compressed with one (on the
- * main thread, as a batch goes to the writer thread: sqliteThreaded.ts). `codec` names the encoding, so rows written with an older one stay readable
- * whatever new rows use:
+ * (about 9× for 4 KB events at the fastest level), so new rows are compressed with one, on the
+ * main thread before they go to the writer thread (sqliteThreaded.ts). `codec` names the encoding,
+ * so rows written with an older one stay readable whatever new rows use:
  *   0  body and headers as text (the headers as a JSON object): rows of schema 3 and before
  *   1  `body` holds deflate-raw (dictionary v1, dictionaries/v1.json) of the headers' JSON, a line
  *      feed, then the body, as UTF-8; `headers` is empty. One stream per row: most of its cost is
