@@ -9,9 +9,10 @@
  * After each Hook Relay run the endpoint is SIGKILLed and its database read: every id that got
  * a 2xx must be there exactly once (the floor is checked the same way).
  *
- * Then FLOOR_ROUNDS interleaved rounds of the floor, the store floor (the floor doing Hook Relay's
- * required storage work: servers/store-floor.mjs) and Hook Relay SQLite at 4 KB and 64 connections;
- * the median of the Hook Relay / floor ratios is the last line printed: `ingest-vs-floor: X`.
+ * Then FLOOR_ROUNDS rounds in which the floor, the store floor (the floor doing Hook Relay's required
+ * storage work: servers/store-floor.mjs) and Hook Relay SQLite, all three running, take turns in
+ * short slices at 4 KB and 64 connections; the median of the rounds' Hook Relay / floor ratios is
+ * the last line printed: `ingest-vs-floor: X`.
  *
  * A fifth server, Fastify parsing JSON and storing nothing, is a reference: the framework's own
  * ceiling on this machine, so the report shows where the rest of the gap to (a) goes.
@@ -37,6 +38,9 @@ const RATIO_SIZE = 4096;
 const RATIO_CONNECTIONS = 64;
 const LARGE_SIZE = 512000;
 const FLOOR_ROUNDS = Number(process.env.BENCH_FLOOR_ROUNDS ?? 3);
+/** Each target's load per floor round, in turns (see floorRounds). */
+const SLICES = 4;
+const SLICE_SECONDS = 2;
 /** 4 KB at three concurrency levels, then the other sizes at 64 connections. */
 const PLAN = [
   { size: 4096, connections: 1 },
@@ -177,16 +181,17 @@ async function loadServer(server, step) {
 const fmt = (n, digits = 0) => n.toFixed(digits);
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-/** Floor and Hook Relay SQLite taking turns, so that both see the same machine; ratios per round. */
+/**
+ * Floor, store floor and Hook Relay SQLite side by side. A round starts a fresh process and store of
+ * each and warms each up; then they take turns, SLICES times SLICE_SECONDS each, the first one
+ * changing every slice. So all three see the same minutes of a machine whose speed drifts (one 6 s
+ * run after another gave single-round ratios of 0.70 to 1.07 for the same build), and a round's
+ * ratio is Hook Relay's 2xx over the floor's, summed over its slices.
+ */
 async function floorRounds() {
-  const step = { size: RATIO_SIZE, connections: RATIO_CONNECTIONS };
   const rounds = [];
   for (let round = 1; round <= FLOOR_ROUNDS; round++) {
-    // Each round starts at another target, so none always runs first.
-    const order = [FLOOR, STORE_FLOOR, HOOK_RELAY_SQLITE];
-    const results = new Map();
-    for (const target of [...order.slice(round % 3), ...order.slice(0, round % 3)]) results.set(target, await measure(target, step));
-    const [floor, storeFloor, hookRelay] = order.map((target) => results.get(target));
+    const [floor, storeFloor, hookRelay] = await sideBySide([FLOOR, STORE_FLOOR, HOOK_RELAY_SQLITE], round);
     const ratio = hookRelay.rps / Math.max(1, floor.rps);
     const storeRatio = storeFloor.rps / Math.max(1, floor.rps);
     rounds.push({ floor, storeFloor, hookRelay, ratio, storeRatio });
@@ -194,6 +199,47 @@ async function floorRounds() {
     console.log(`round ${round}: ${described("floor", floor)}, ${described("store floor", storeFloor)}, ${described("Hook Relay", hookRelay)}, ratios ${storeRatio.toFixed(3)} / ${ratio.toFixed(3)}`);
   }
   return rounds;
+}
+
+/**
+ * One round: `list`'s targets all running, in turns at 4 KB × 64 connections. For each, its 2xx/s,
+ * CPU per 2xx and whether every 2xx was stored exactly once after a SIGKILL.
+ */
+async function sideBySide(list, round) {
+  const load = (entry) => ({ url: `${entry.server.url}/hooks`, token: INGEST_TOKEN, connections: RATIO_CONNECTIONS, mix: payloadMix(RATIO_SIZE) });
+  const running = [];
+  try {
+    for (const target of list) {
+      const workDir = mkdtempSync(join(tmpdir(), "hookrelay-bench-"));
+      const entry = { workDir, db: target.db(workDir), ok: 0, cpuMs: 0, acknowledged: [] };
+      running.push(entry);
+      entry.server = await target.start(workDir, entry.db);
+    }
+    for (const entry of running) entry.acknowledged.push(...(await runLoad({ ...load(entry), seconds: WARMUP_SECONDS })).acknowledged);
+    for (let slice = 0; slice < SLICES; slice++) {
+      const first = (round + slice) % running.length;
+      for (const entry of [...running.slice(first), ...running.slice(0, first)]) {
+        const cpuBefore = entry.server.cpuMs();
+        const result = await runLoad({ ...load(entry), seconds: SLICE_SECONDS });
+        entry.cpuMs += entry.server.cpuMs() - cpuBefore;
+        entry.ok += result.ok;
+        entry.acknowledged.push(...result.acknowledged);
+      }
+    }
+    const results = [];
+    for (const entry of running) {
+      await entry.server.stop("SIGKILL");
+      const { missing, duplicated } = checkExactlyOnce(entry.acknowledged, await storedCounts(entry.db));
+      const durable = missing.length === 0 && duplicated.length === 0 ? "yes" : `NO: ${missing.length} missing, ${duplicated.length} twice`;
+      results.push({ rps: entry.ok / (SLICES * SLICE_SECONDS), cpuUsPerRequest: (entry.cpuMs * 1000) / Math.max(1, entry.ok), durable });
+    }
+    return results;
+  } finally {
+    for (const entry of running) {
+      await entry.server?.stop();
+      rmSync(entry.workDir, { recursive: true, force: true });
+    }
+  }
 }
 
 function floorSection(rounds) {
@@ -214,7 +260,7 @@ function floorSection(rounds) {
     `${r.floor.durable} / ${r.storeFloor.durable} / ${r.hookRelay.durable}`,
   ]);
   return (
-    `### Against the durable floor (4 KB, ${RATIO_CONNECTIONS} connections, ${rounds.length} interleaved rounds)\n\n${table(header, rows)}\n\n` +
+    `### Against the durable floor (4 KB, ${RATIO_CONNECTIONS} connections, ${rounds.length} rounds of ${SLICES} × ${SLICE_SECONDS} s turns)\n\n${table(header, rows)}\n\n` +
     `store-floor-vs-floor (median): ${median(rounds.map((r) => r.storeRatio)).toFixed(3)}\n\n` +
     `**ingest-vs-floor (median of the rounds' ratios): ${median(rounds.map((r) => r.ratio)).toFixed(3)}**`
   );

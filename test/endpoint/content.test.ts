@@ -4,7 +4,9 @@
  */
 import Database from "better-sqlite3";
 import { openStore, sqliteFilename } from "../../src/endpoint/store";
-import { DEFLATE_V1_CODEC, readContent, storedContent, TEXT_CODEC } from "../../src/endpoint/store/content";
+import { deflateRawSync } from "node:zlib";
+import { DEFLATE_V1_CODEC, readContent, storedContent, TEXT_CODEC, ZSTD_V1_CODEC } from "../../src/endpoint/store/content";
+import dictionaryV1 from "../../src/endpoint/store/dictionaries/v1.json";
 import { buildServer, type EndpointServer } from "../../src/endpoint/server";
 import { ThreadedSqliteStore } from "../../src/endpoint/store/sqliteThreaded";
 import type { EventStore } from "../../src/endpoint/store/types";
@@ -48,7 +50,7 @@ describe("content codecs", () => {
     const { raw } = loadSample("git.push.json");
     const headers = { "content-type": "application/json; charset=utf-8", host: "hooks.example.com" };
     const stored = storedContent({ channel: "", eventId: "x", facts: { eventType: "git.push", known: true, refs: [] }, body: raw, headers, receivedAt: 0 });
-    expect(stored.codec).toBe(DEFLATE_V1_CODEC);
+    expect(stored.codec).toBe(ZSTD_V1_CODEC);
     expect(stored.body.length).toBeLessThan(Buffer.byteLength(raw) / 5);
     expect(readContent(stored)).toEqual({ body: raw, headers: JSON.stringify(headers) });
   });
@@ -59,6 +61,13 @@ describe("content codecs", () => {
     expect(stored.body.length).toBeGreaterThan(Buffer.byteLength(raw) / 2);
     expect(stored.body.length).toBeLessThan(Buffer.byteLength(raw) + 16);
     expect(readContent(stored)).toEqual({ body: raw, headers: "{}" });
+  });
+
+  test("rows written with deflate (codec 1) read back exactly", () => {
+    const { raw } = loadSample("git.pullrequest.created.json");
+    const headers = JSON.stringify({ "content-type": "application/json" });
+    const body = deflateRawSync(Buffer.from(`${headers}\n${raw}`), { level: 1, windowBits: 13, dictionary: Buffer.from(dictionaryV1.text) });
+    expect(readContent({ body, headers: "", codec: DEFLATE_V1_CODEC })).toEqual({ body: raw, headers });
   });
 
   test("rows written before compression (codec 0) read back as they were stored", () => {
@@ -111,10 +120,10 @@ describe.each<StoreKind>(["sqlite", "sqlite-threaded", "postgres"])("GET /api/ev
     try {
       const codecs = db.prepare("SELECT event_id, codec, length(body) AS bytes FROM events").all() as { event_id: string; codec: number; bytes: number }[];
       const byId = new Map(codecs.map((row) => [row.event_id, row]));
-      expect(byId.get(sent.sample.id)).toMatchObject({ codec: DEFLATE_V1_CODEC });
+      expect(byId.get(sent.sample.id)).toMatchObject({ codec: ZSTD_V1_CODEC });
       expect(byId.get(sent.sample.id)!.bytes).toBeLessThan(Buffer.byteLength(sent.sample.raw) / 5);
-      expect(byId.get(sent.nonAscii.id)).toMatchObject({ codec: DEFLATE_V1_CODEC });
-      expect(byId.get(sent.random.id)).toMatchObject({ codec: DEFLATE_V1_CODEC });
+      expect(byId.get(sent.nonAscii.id)).toMatchObject({ codec: ZSTD_V1_CODEC });
+      expect(byId.get(sent.random.id)).toMatchObject({ codec: ZSTD_V1_CODEC });
       expect(byId.get(sent.random.id)!.bytes).toBeGreaterThan(Buffer.byteLength(sent.random.raw) / 2);
     } finally {
       db.close();

@@ -1,20 +1,23 @@
 /**
  * How SQLite keeps a row's content, the body exactly as received and the headers. Small JSON
- * compresses poorly on its own (about 3.5×) but well against a preset dictionary of typical events
- * (about 9× for 4 KB events at the fastest level), so new rows are compressed with one, on the
- * main thread before they go to the writer thread (sqliteThreaded.ts). `codec` names the encoding,
- * so rows written with an older one stay readable whatever new rows use:
+ * compresses poorly on its own (about 3.5×) but well against a preset dictionary of typical events,
+ * so new rows are compressed with one, on the main thread before they go to the writer thread
+ * (sqliteThreaded.ts). `codec` names the encoding, so rows written with an older one stay readable
+ * whatever new rows use:
  *   0  body and headers as text (the headers as a JSON object): rows of schema 3 and before
- *   1  `body` holds deflate-raw (dictionary v1, dictionaries/v1.json) of the headers' JSON, a line
- *      feed, then the body, as UTF-8; `headers` is empty. One stream per row: most of its cost is
- *      setting up the stream and its dictionary, so the headers are not given a stream of their own.
- *      Level 1 and an 8 KiB window: per row about half the CPU time of level 6 with a 32 KiB
- *      dictionary, for about twice the (still small) output.
+ *   1  `body` holds deflate-raw (dictionary v1, level 1, 8 KiB window) of the headers' JSON, a line
+ *      feed, then the body, as UTF-8; `headers` is empty. Rows written before codec 2.
+ *   2  the same text as one Zstandard frame (level 3) against dictionary v1 as raw content.
+ *      zlib sets its dictionary up again for every row, which was most of deflate's 57 µs per 4 KB
+ *      event; Zstandard digests it once per thread, and takes 7–13 µs for a smaller row and a
+ *      fifth of the time to read back (bench/RESULTS.md, "fourth pass").
  * A dictionary never changes once rows were written with it: a new one is a new codec. It was
  * built by scripts/content-dictionary.mjs; its SHA-256 is checked before first use.
  */
 import { createHash } from "node:crypto";
-import { deflateRawSync, inflateRawSync } from "node:zlib";
+import { inflateRawSync } from "node:zlib";
+import { Decompressor } from "zstd-napi";
+import { CCtx, CParameter, compressBound } from "zstd-napi/binding";
 import dictionaryV1 from "./dictionaries/v1.json";
 import type { Delivery } from "./types";
 
@@ -26,11 +29,11 @@ export interface StoredContent {
 
 export const TEXT_CODEC = 0;
 export const DEFLATE_V1_CODEC = 1;
+export const ZSTD_V1_CODEC = 2;
 
 const DICTIONARY_V1_SHA256 = "2a8b6af246b54d4c2e7013f2491bb59b1b5f09904523c6a59f2260fbda49c780";
 
-/** Reading needs only the dictionary: inflate takes any window up to its own (32 KiB). */
-const DEFLATE_V1_OPTIONS = { level: 1, windowBits: 13, memLevel: 4 };
+const ZSTD_V1_LEVEL = 3;
 
 let dictionary: Buffer | undefined;
 
@@ -45,13 +48,37 @@ function dictionaryV1Bytes(): Buffer {
   return dictionary;
 }
 
+let compressor: CCtx | undefined;
+let decompressor: Decompressor | undefined;
+
+/** This thread's compression context, dictionary v1 loaded (digested on its first row). */
+function zstdV1Compressor(): CCtx {
+  if (!compressor) {
+    compressor = new CCtx();
+    compressor.setParameter(CParameter.compressionLevel, ZSTD_V1_LEVEL);
+    compressor.loadDictionary(dictionaryV1Bytes());
+  }
+  return compressor;
+}
+
+function zstdV1Decompressor(): Decompressor {
+  if (!decompressor) {
+    decompressor = new Decompressor();
+    decompressor.loadDictionary(dictionaryV1Bytes());
+  }
+  return decompressor;
+}
+
 /**
- * The content of a new row, compressed. Text that does not compress (the dictionary helps even
- * the shortest JSON) grows by a few bytes at most: deflate falls back to stored blocks.
+ * The content of a new row, compressed, in a buffer of its own size (what crosses to the writer
+ * thread is copied whole). Text that does not compress (the dictionary helps even the shortest
+ * JSON) grows by a few bytes at most: Zstandard falls back to raw blocks.
  */
 export function storedContent(delivery: Delivery): StoredContent {
   const plain = plainContent(`${JSON.stringify(delivery.headers)}\n`, delivery.body);
-  return { body: deflateRawSync(plain, { ...DEFLATE_V1_OPTIONS, dictionary: dictionaryV1Bytes() }), headers: "", codec: DEFLATE_V1_CODEC };
+  const output = scratchBuffer("output", compressBound(plain.byteLength));
+  const length = zstdV1Compressor().compress2(output, plain);
+  return { body: Buffer.from(output.subarray(0, length)), headers: "", codec: ZSTD_V1_CODEC };
 }
 
 /** The delivery with its content compressed, and its body and headers let go. */
@@ -72,17 +99,23 @@ export function preparedDelivery(delivery: Delivery): Delivery {
   return size >= COMPRESS_WHEN_QUEUED_BYTES ? compressedDelivery(delivery) : delivery;
 }
 
-/** Bodies up to this size are laid out in one buffer kept for the next row, not a new one each time. */
+/** Rows up to this size are laid out and compressed in buffers kept for the next row, not new ones each time. */
 const SCRATCH_BYTES = 1024 * 1024;
-let scratch: Buffer | undefined;
+const scratch: Record<"plain" | "output", Buffer | undefined> = { plain: undefined, output: undefined };
 
 /**
- * The headers line then the body, in a buffer that is only valid until the next call: every row
- * would otherwise leave a copy of its body as garbage (500 KB bodies, 64 at a time, add up).
+ * A buffer of at least `length` bytes, valid until the next call for the same use: every row would
+ * otherwise leave a copy of its body as garbage (500 KB bodies, 64 at a time, add up).
  */
+function scratchBuffer(use: "plain" | "output", length: number): Buffer {
+  if (length > SCRATCH_BYTES) return Buffer.allocUnsafe(length);
+  return (scratch[use] ??= Buffer.allocUnsafeSlow(SCRATCH_BYTES));
+}
+
+/** The headers line then the body, in a scratch buffer. */
 function plainContent(headers: string, body: Delivery["body"]): Buffer {
   const length = Buffer.byteLength(headers) + (typeof body === "string" ? Buffer.byteLength(body) : body.byteLength);
-  const target = length <= SCRATCH_BYTES ? (scratch ??= Buffer.allocUnsafeSlow(SCRATCH_BYTES)) : Buffer.allocUnsafe(length);
+  const target = scratchBuffer("plain", length);
   let end = target.write(headers, 0);
   if (typeof body === "string") end += target.write(body, end);
   else {
@@ -97,13 +130,17 @@ export function readContent(content: StoredContent): { body: string; headers: st
   switch (content.codec) {
     case TEXT_CODEC:
       return { body: String(content.body), headers: content.headers };
-    case DEFLATE_V1_CODEC: {
-      const text = inflateRawSync(content.body as Buffer, { dictionary: dictionaryV1Bytes() }).toString("utf8");
-      // JSON.stringify never puts a raw line feed in the headers' JSON: the first one ends it.
-      const end = text.indexOf("\n");
-      return { headers: text.slice(0, end), body: text.slice(end + 1) };
-    }
+    case DEFLATE_V1_CODEC:
+      return headersAndBody(inflateRawSync(content.body as Buffer, { dictionary: dictionaryV1Bytes() }).toString("utf8"));
+    case ZSTD_V1_CODEC:
+      return headersAndBody(zstdV1Decompressor().decompress(content.body as Buffer).toString("utf8"));
     default:
       throw new Error(`A stored event has content codec ${content.codec}, which this Hook Relay does not know.`);
   }
+}
+
+/** JSON.stringify never puts a raw line feed in the headers' JSON: the first one ends it. */
+function headersAndBody(text: string): { body: string; headers: string } {
+  const end = text.indexOf("\n");
+  return { headers: text.slice(0, end), body: text.slice(end + 1) };
 }

@@ -1,5 +1,4 @@
 /** Opens the store a HOOKRELAY_DB url names: sqlite:<path> or postgres://… */
-import { PostgresStore } from "./postgres";
 import { SqliteStore, type SqliteSynchronous } from "./sqlite";
 import { ThreadedSqliteStore } from "./sqliteThreaded";
 import type { EventStore } from "./types";
@@ -27,6 +26,8 @@ export function sqliteFilename(url: string): string | undefined {
 
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<EventStore> {
   if (isPostgresUrl(url)) {
+    // Loaded only here: the PostgreSQL driver adds about 4 MiB to an endpoint that runs on SQLite.
+    const { PostgresStore } = await import("./postgres");
     return PostgresStore.open({
       connectionString: url,
       maxConnections: options.postgresMaxConnections,
