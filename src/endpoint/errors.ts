@@ -130,6 +130,9 @@ export function writeError(response: ServerResponse, status: number, code: strin
   response.end(body);
 }
 
+/** The one expectation the endpoint meets, once the route and token are checked. */
+export const EXPECT_CONTINUE = /^\s*100-continue\s*$/i;
+
 /** Node answers an Expect header other than 100-continue itself, with an empty 417; this keeps the JSON shape. */
 export function refuseExpectation(request: IncomingMessage, response: ServerResponse): void {
   const body = errorBody("expectation_failed", `Expect: ${String(request.headers.expect).slice(0, 64)} is not supported; only 100-continue is.`);

@@ -1,7 +1,7 @@
 /** Builds the endpoint's HTTP server around a store. The caller owns the store and closes it after the server. */
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from "fastify";
 import { tokenChecker } from "./auth";
-import { clientErrorHandler, errorHandler, frameworkErrorHandler, refuseExpectation } from "./errors";
+import { clientErrorHandler, errorHandler, EXPECT_CONTINUE, frameworkErrorHandler, refuseExpectation } from "./errors";
 import { EventFeed } from "./feed";
 import { registerJsonBody } from "./jsonBody";
 import { createMetrics } from "./metrics";
@@ -202,7 +202,7 @@ function answerExpectations(app: FastifyInstance): void {
   app.server.on("checkExpectation", refuseExpectation);
   app.addHook("preParsing", async (request, reply, payload) => {
     const tooLarge = Number(request.headers["content-length"]) > request.routeOptions.bodyLimit;
-    if (/^\s*100-continue\s*$/i.test(request.headers.expect ?? "") && !tooLarge) reply.raw.writeContinue();
+    if (EXPECT_CONTINUE.test(request.headers.expect ?? "") && !tooLarge) reply.raw.writeContinue();
     return payload;
   });
 }

@@ -2,6 +2,7 @@
  * POST /hooks on node:http (routes/ingestDirect.ts): a delivery it can accept outright is stored and
  * answered without Fastify; anything else gets exactly the Fastify route's answer, over real HTTP.
  */
+import { request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import { buildServer, type EndpointServer } from "../../src/endpoint/server";
 import { loadSample, memoryStore } from "./helpers";
@@ -76,6 +77,35 @@ test("a delivery it can accept is stored and answered without Fastify, as the ro
   const other = loadSample("git.push.json");
   expect(await routeAnswer("/hooks/ci", other.raw)).toEqual({ ...answer, body: JSON.stringify({ id: other.id, duplicate: false, receiptCount: 1 }) });
   expect(await deliveriesCounted()).toEqual({ stored: 2 });
+});
+
+/** A POST that sends Expect: 100-continue and its body only once the server answered 100 Continue. */
+function postExpectingContinue(path: string, body: string): Promise<{ continued: boolean; status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    let continued = false;
+    const request = httpRequest(origin + path, { method: "POST", headers: { ...HEADERS, "content-length": Buffer.byteLength(body), expect: "100-continue" } });
+    request.on("continue", () => {
+      continued = true;
+      request.end(body);
+    });
+    request.on("response", (response) => {
+      let text = "";
+      response.setEncoding("utf8").on("data", (chunk: string) => (text += chunk));
+      response.on("end", () => resolve({ continued, status: response.statusCode ?? 0, body: text }));
+    });
+    request.on("error", reject);
+  });
+}
+
+test("a delivery sent with Expect: 100-continue (as .NET Framework clients send it) is taken too", async () => {
+  const sample = loadSample("git.pullrequest.created.json");
+  const answer = await postExpectingContinue("/hooks", sample.raw);
+
+  expect(answer).toEqual({ continued: true, status: 200, body: JSON.stringify({ id: sample.id, duplicate: false, receiptCount: 1 }) });
+  expect(seenByFastify).toEqual([]);
+  expect(store.stored).toHaveLength(1);
+  expect(store.stored[0].headers).toMatchObject({ expect: "100-continue" });
+  expect(await deliveriesCounted()).toEqual({ stored: 1 });
 });
 
 const { raw } = loadSample("git.push.json");

@@ -6,7 +6,7 @@
  * It takes only what it can accept outright, checked with the route's own functions, and leaves
  * everything else to the Fastify route (ingest.ts), which stays the one definition of every refusal:
  *   - what the request line and headers decide (method, path, query, content type and encoding,
- *     Expect, length, token): Fastify gets the request untouched;
+ *     an Expect other than 100-continue, length, token): Fastify gets the request untouched;
  *   - what the body decides (not UTF-8 or JSON, a refused shape, ids the schema or the surrogate
  *     check might refuse): the body is read by then, so the request is replayed to Fastify in this
  *     process (inject) and its answer sent as it is.
@@ -15,7 +15,7 @@
 import type { FastifyInstance } from "fastify";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { bearerToken, type TokenCheck } from "../auth";
-import { INTERNAL_ERROR, writeError } from "../errors";
+import { EXPECT_CONTINUE, INTERNAL_ERROR, writeError } from "../errors";
 import { parseJsonBody } from "../jsonBody";
 import type { EndpointMetrics } from "../metrics";
 import type { Delivery } from "../store/types";
@@ -46,6 +46,9 @@ export function directIngest(options: DirectIngestOptions): DirectHandler {
     const channel = request.method === "POST" ? channelOf(request.url) : undefined;
     if (channel === undefined || !acceptedHeaders(request.headers, options)) return false;
     const started = performance.now();
+    // Whether Azure DevOps sends Expect: 100-continue is not known (.NET Framework's HttpClient does
+    // by default); either way its deliveries take this path. The token and length are checked by now.
+    if (request.headers.expect !== undefined) response.writeContinue();
     readBody(request, Number(request.headers["content-length"]), (body) => {
       const event = acceptedEvent(body);
       if (event) store(options, deliveryFrom(event, channel, body, request.headers), response, started);
@@ -69,7 +72,7 @@ function acceptedHeaders(headers: IncomingHttpHeaders, options: DirectIngestOpti
     JSON_TYPES.has(headers["content-type"]?.toLowerCase() ?? "") &&
     headers["content-encoding"] === undefined &&
     headers["transfer-encoding"] === undefined &&
-    headers.expect === undefined &&
+    (headers.expect === undefined || EXPECT_CONTINUE.test(headers.expect)) &&
     length !== undefined &&
     /^[1-9][0-9]{0,9}$/.test(length) &&
     Number(length) <= options.bodyLimit &&
