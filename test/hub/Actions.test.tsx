@@ -27,9 +27,12 @@ async function testFromDetails(path: string): Promise<HTMLElement> {
 describe("Test", () => {
   test("shows pending, then delivered with the status code and the time taken when Azure DevOps recorded one", async () => {
     const subscription = seededSubscription(devhost, "/hooks/fiber");
-    devhost.receivers.set(subscription.consumerInputs.url, 200);
+    // The receiver answers only once the pending state was seen.
+    let answer!: (status: number) => void;
+    devhost.receivers.set(subscription.consumerInputs.url, new Promise((resolve) => (answer = resolve)));
     const result = await testFromDetails("hooks/fiber");
-    expect(result).toHaveTextContent(/Sending test event|Queued|Sending|Processing/);
+    await waitFor(() => expect(result).toHaveTextContent(/Sending test event|Queued|Sending|Processing/));
+    answer(200);
     await waitFor(() => expect(result).toHaveTextContent(/^Test delivered · HTTP 200( · \d+ ms)?$/));
 
     const [sent] = callsTo(devhost, "POST", /_apis\/hooks\/TestNotifications$/i);

@@ -22,8 +22,8 @@ export interface Devhost {
   engine: DeliveryEngine;
   /** Every call the page made to Azure DevOps, in order. */
   requests: FetchCall[];
-  /** Endpoint URL → the HTTP status its receiver answers deliveries with. */
-  receivers: Map<string, number>;
+  /** Endpoint URL → the HTTP status its receiver answers deliveries with; a promise holds each delivery until it settles. */
+  receivers: Map<string, number | Promise<number>>;
   /** Answer Azure DevOps calls matching the predicate with this status instead (e.g. 403); returns what lifts it. */
   failWith(predicate: (call: FetchCall) => boolean, status: number, message: string): () => void;
   /** Let the stand-in carry out matching calls, then lose the answer: the page gets a 504 as from a gateway that timed out. */
@@ -48,7 +48,7 @@ export function startDevhost(options: DevhostOptions = {}): Devhost {
   const state = new DevhostState({ organization: ORGANIZATION });
   seed(state, { subscriptions: options.extraSubscriptions });
   if (options.userId) state.data.currentUserId = options.userId;
-  const receivers = new Map<string, number>();
+  const receivers = new Map<string, number | Promise<number>>();
   // Receivers are in-process: no address rule, as in `npm run demo`.
   const engine = new DeliveryEngine(state, { timeoutMs: 2000, send: answerFrom(receivers), allowLocalDelivery: true });
   const api = createAzureDevOpsApi(state, { delivery: engine, origin: ORIGIN, allowLocalDelivery: !options.blockLocalDelivery, log: () => undefined });
@@ -99,9 +99,9 @@ export function startDevhost(options: DevhostOptions = {}): Devhost {
 }
 
 /** An endpoint with no receiver behaves like a refused connection. */
-function answerFrom(receivers: Map<string, number>): DeliverySender {
+function answerFrom(receivers: Map<string, number | Promise<number>>): DeliverySender {
   return async (url) => {
-    const status = receivers.get(url);
+    const status = await receivers.get(url);
     if (status === undefined) throw new Error(`connect ECONNREFUSED ${new URL(url).host}`);
     return { status, statusText: REASONS[status] ?? "", headers: { date: new Date().toUTCString() } };
   };
