@@ -150,8 +150,7 @@ async function measure(target, step, postgres) {
       if (!db) return { ...result, durable: "n/a" };
       // Killed, not stopped: what is in the database now is what a crash would have left.
       await server.stop("SIGKILL");
-      const { missing, duplicated } = checkExactlyOnce(result.acknowledged, await storedCounts(db));
-      const durable = missing.length === 0 && duplicated.length === 0 ? "yes" : `NO: ${missing.length} missing, ${duplicated.length} twice`;
+      const durable = await storedOnce(result.acknowledged, db);
       return { ...result, durable };
     } finally {
       await server.stop();
@@ -159,6 +158,12 @@ async function measure(target, step, postgres) {
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+/** "yes" if every acknowledged id is in `db` exactly once (read after a SIGKILL), else what is wrong. */
+async function storedOnce(acknowledged, db) {
+  const { missing, duplicated } = checkExactlyOnce(acknowledged, await storedCounts(db));
+  return missing.length === 0 && duplicated.length === 0 ? "yes" : `NO: ${missing.length} missing, ${duplicated.length} twice`;
 }
 
 /** Warm-up, then the measured run, with the server's CPU time and peak memory. */
@@ -229,8 +234,7 @@ async function sideBySide(list, round) {
     const results = [];
     for (const entry of running) {
       await entry.server.stop("SIGKILL");
-      const { missing, duplicated } = checkExactlyOnce(entry.acknowledged, await storedCounts(entry.db));
-      const durable = missing.length === 0 && duplicated.length === 0 ? "yes" : `NO: ${missing.length} missing, ${duplicated.length} twice`;
+      const durable = await storedOnce(entry.acknowledged, entry.db);
       results.push({ rps: entry.ok / (SLICES * SLICE_SECONDS), cpuUsPerRequest: (entry.cpuMs * 1000) / Math.max(1, entry.ok), durable });
     }
     return results;

@@ -2,9 +2,9 @@
  * Compact storage: SQLite compresses each row's body and headers (src/endpoint/store/content.ts),
  * and GET /api/events/:id still returns the body byte for byte, on every store.
  */
+import { deflateRawSync } from "node:zlib";
 import Database from "better-sqlite3";
 import { openStore, sqliteFilename } from "../../src/endpoint/store";
-import { deflateRawSync } from "node:zlib";
 import { DEFLATE_V1_CODEC, readContent, storedContent, TEXT_CODEC, ZSTD_V1_CODEC } from "../../src/endpoint/store/content";
 import dictionaryV1 from "../../src/endpoint/store/dictionaries/v1.json";
 import { buildServer, type EndpointServer } from "../../src/endpoint/server";
