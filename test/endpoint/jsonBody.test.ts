@@ -1,6 +1,7 @@
 /** The JSON shape check (nesting depth, repeated keys, prototype-pollution keys) and how ingest answers what it finds. */
 import { randomUUID } from "node:crypto";
-import { findShapeProblem, MAX_JSON_DEPTH } from "../../src/endpoint/jsonBody";
+import type { RequestError } from "../../src/endpoint/errors";
+import { findShapeProblem, MAX_JSON_DEPTH, parseJsonBody } from "../../src/endpoint/jsonBody";
 import { buildServer } from "../../src/endpoint/server";
 import { loadSample, memoryStore, SAMPLE_FILES } from "./helpers";
 
@@ -70,6 +71,37 @@ describe("findShapeProblem", () => {
     for (const text of ['{"a":"unterminated', "]]]}}", '{"a\\', '{"\\uZZZZ":1,"\\uZZZZ":2', "", ",,,{"]) {
       expect(() => findShapeProblem(text)).not.toThrow();
     }
+  });
+});
+
+describe("parseJsonBody", () => {
+  const refusal = (bytes: Buffer) => {
+    try {
+      parseJsonBody(bytes);
+    } catch (error) {
+      return (error as RequestError).code;
+    }
+    return undefined;
+  };
+  const withNote = (note: number[]) => Buffer.concat([Buffer.from('{"note":"'), Buffer.from(note), Buffer.from('"}')]);
+
+  test("reads every official sample as JSON.parse reads its text", () => {
+    for (const file of SAMPLE_FILES) {
+      const { raw } = loadSample(file);
+      expect([file, parseJsonBody(Buffer.from(raw))]).toEqual([file, JSON.parse(raw)]);
+    }
+    expect(parseJsonBody(withNote([0xf0, 0x9f, 0x9a, 0x80, 0xe2, 0x86, 0x92]))).toEqual({ note: "🚀→" });
+  });
+
+  test.each([
+    ["a byte that never starts a character", [0xff]],
+    ["a continuation byte alone", [0x80]],
+    ["a sequence cut short", [0xe2, 0x86]],
+    ["an overlong form of '/'", [0xc0, 0xaf]],
+    ["an encoded surrogate (CESU-8)", [0xed, 0xa0, 0x80]],
+    ["a code point beyond U+10FFFF", [0xf4, 0x90, 0x80, 0x80]],
+  ])("refuses %s as not UTF-8", (_name, note) => {
+    expect(refusal(withNote(note))).toBe("invalid_encoding");
   });
 });
 
