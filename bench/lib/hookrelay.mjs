@@ -6,12 +6,13 @@ export const INGEST_TOKEN = "bench-ingest-token-0123456789";
 export const READ_TOKEN = "bench-read-token-0123456789ab";
 
 /**
- * Starts the endpoint on `db` (sqlite:<path> or postgres://…) with its data in `workDir`, and
- * resolves once /readyz answers 200.
+ * Starts the endpoint on `db` (sqlite:<path> or postgres://…) with its data in `workDir` (and
+ * `nodeFlags` given to node), and resolves once /readyz answers 200.
  */
-export function startHookRelay({ db, workDir, env = {} }) {
+export function startHookRelay({ db, workDir, env = {}, nodeFlags = [] }) {
   return startServer({
     script: endpointMain,
+    nodeFlags,
     workDir,
     readyPath: "/readyz",
     env: {

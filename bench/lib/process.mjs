@@ -60,15 +60,15 @@ export async function waitForStatus(url, child, { status = 200, timeoutMs = 1500
 }
 
 /**
- * Spawns `node <script>` in `workDir` with PORT and HOST set; resolves once `readyPath` answers
- * `readyStatus`. The server's output goes to workDir/server.log.
+ * Spawns `node <nodeFlags> <script>` in `workDir` with PORT and HOST set; resolves once
+ * `readyPath` answers `readyStatus`. The server's output goes to workDir/server.log.
  */
-export async function startServer({ script, workDir, env = {}, readyPath = "/", readyStatus = 200 }) {
+export async function startServer({ script, nodeFlags = [], workDir, env = {}, readyPath = "/", readyStatus = 200 }) {
   const port = await freePort();
   // Output goes to a file, not a pipe, so the benchmark process does not pay for reading logs.
   const logFile = join(workDir, "server.log");
   const logFd = openSync(logFile, "a");
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, [...nodeFlags, script], {
     cwd: workDir,
     env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", logFd, logFd],
